@@ -1,0 +1,11 @@
+import type { Handlers } from './handler.ts'
+
+export const appHandlers = {
+  'app:info': (service) => ({
+    version: service.options.version,
+    host: service.options.host,
+    dbPath: service.options.dbPath,
+    platform: process.platform,
+    warnings: service.settingsProblems,
+  }),
+} satisfies Partial<Handlers>

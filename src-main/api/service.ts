@@ -1,0 +1,220 @@
+import type { DatabaseSync } from 'node:sqlite'
+import type { PushChannel, PushOf } from '../contract/channels.ts'
+import type { Report } from '../contract/footprint.ts'
+import type { Settings } from '../contract/settings.ts'
+import type { TelemetryStatus } from '../contract/telemetry.ts'
+import { countryFromLocale } from '../core/grid-factors.ts'
+import { buildReport } from '../core/report.ts'
+import { startOfLocalDayMs } from '../core/time.ts'
+import { openDatabase } from '../store/database.ts'
+import { SampleStore } from '../store/sample-store.ts'
+import { SettingsStore } from '../store/settings-store.ts'
+import type { TelemetryReader } from '../telemetry/reader.ts'
+import { NvidiaSmiReader } from '../telemetry/readers/nvidia-smi.reader.ts'
+import { ReplayReader } from '../telemetry/readers/replay.reader.ts'
+import { Sampler } from '../telemetry/sampler.ts'
+
+export type SourceChoice =
+  | { kind: 'nvidia-smi'; command?: string }
+  | { kind: 'replay'; file: string; speed?: number; loop?: boolean }
+
+export interface ServiceOptions {
+  dbPath: string
+  host: 'electron' | 'headless'
+  version: string
+  source: SourceChoice
+  /** The bundled real trace the demo replays. */
+  demoTraceFile: string
+  /** Locale whose country is the default grid (e.g. `fr-FR`). */
+  locale?: string
+  flushIntervalMs?: number
+  demoSpeed?: number
+}
+
+type PushListener = <C extends PushChannel>(channel: C, payload: PushOf<C>) => void
+
+const HOUR_MS = 3_600_000
+const DAY_MS = 86_400_000
+
+export function defaultSettings(locale: string | undefined): Settings {
+  return {
+    countryIso3: countryFromLocale(locale),
+    gridOverrideGPerKWh: null,
+    pricePerKWh: null,
+    currency: 'EUR',
+    sampleIntervalMs: 1000,
+    maxGapS: 10,
+    rawRetentionDays: 30,
+  }
+}
+
+/** Everything the API needs, wired once: database, settings, the live sampler and the demo. */
+export class WattprintService {
+  readonly options: ServiceOptions
+  readonly db: DatabaseSync
+  readonly store: SampleStore
+  readonly settingsStore: SettingsStore
+  settings: Settings
+  readonly settingsProblems: string[]
+  private live: Sampler
+  private demo: { sampler: Sampler; db: DatabaseSync } | null = null
+  private readonly listeners = new Set<PushListener>()
+  private purgeTimer: NodeJS.Timeout | null = null
+
+  constructor(options: ServiceOptions) {
+    this.options = options
+    this.db = openDatabase(options.dbPath)
+    this.store = new SampleStore(this.db)
+    this.settingsStore = new SettingsStore(this.db, defaultSettings(options.locale))
+    const loaded = this.settingsStore.load()
+    this.settings = loaded.settings
+    this.settingsProblems = loaded.problems
+    this.live = this.makeLiveSampler()
+  }
+
+  start(): void {
+    this.live.start()
+    this.purge()
+    this.purgeTimer = setInterval(() => this.purge(), HOUR_MS)
+    this.purgeTimer.unref()
+  }
+
+  async stop(): Promise<void> {
+    if (this.purgeTimer) clearInterval(this.purgeTimer)
+    await this.stopDemo()
+    await this.live.stop()
+    this.db.close()
+  }
+
+  onPush(listener: PushListener): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  get demoRunning(): boolean {
+    return this.demo !== null
+  }
+
+  /** Replays the bundled trace into a separate in-memory store: never mixed into the real history. */
+  startDemo(): void {
+    if (this.demo) return
+    const db = openDatabase(':memory:')
+    const reader = new ReplayReader({
+      file: this.options.demoTraceFile,
+      loop: true,
+      speed: this.options.demoSpeed ?? 1,
+      sourceId: 'demo',
+      deviceName: 'Demo GPU (recorded Qwen3-ASR run)',
+    })
+    const sampler = this.wire(new Sampler({ reader, store: new SampleStore(db), maxGapS: this.settings.maxGapS, flushIntervalMs: 1000 }), true)
+    this.demo = { sampler, db }
+    sampler.start()
+    this.pushStatus()
+  }
+
+  async stopDemo(): Promise<void> {
+    const demo = this.demo
+    if (!demo) return
+    this.demo = null
+    await demo.sampler.stop()
+    demo.db.close()
+    this.pushStatus()
+  }
+
+  /** The sampler the UI shows: the demo while it runs, else the live one. */
+  private shown(): { sampler: Sampler; demo: boolean } {
+    return this.demo ? { sampler: this.demo.sampler, demo: true } : { sampler: this.live, demo: false }
+  }
+
+  telemetryStatus(): TelemetryStatus {
+    const { sampler, demo } = this.shown()
+    const s = sampler.status()
+    const liveStorage = this.live.status().storage
+    return { source: s.source, demo, devices: s.devices, latest: s.latest, storage: liveStorage }
+  }
+
+  recent(windowS: number): { samples: ReturnType<Sampler['recent']>; demo: boolean } {
+    const { sampler, demo } = this.shown()
+    return { samples: sampler.recent(Date.now() - windowS * 1000), demo }
+  }
+
+  /** Today (local calendar day) so far, from the shown sampler. */
+  today(): Report {
+    const { sampler, demo } = this.shown()
+    sampler.flush()
+    const sinceMs = startOfLocalDayMs(Date.now())
+    const untilMs = sinceMs + DAY_MS
+    const store = demo && this.demo ? new SampleStore(this.demo.db) : this.store
+    return buildReport(store.totals(sinceMs, untilMs), sinceMs, untilMs, this.settings, demo)
+  }
+
+  /** A period of the real history, [sinceMs, untilMs). */
+  report(sinceMs: number, untilMs: number): Report {
+    this.live.flush()
+    return buildReport(this.store.totals(sinceMs, untilMs), sinceMs, untilMs, this.settings, false)
+  }
+
+  async updateSettings(patch: Partial<Settings>): Promise<Settings> {
+    const before = this.settings
+    this.settings = this.settingsStore.update(patch)
+    this.live.setMaxGapS(this.settings.maxGapS)
+    this.demo?.sampler.setMaxGapS(this.settings.maxGapS)
+    if (before.sampleIntervalMs !== this.settings.sampleIntervalMs) {
+      // Applied without restarting the app: the reader is restarted with the new interval.
+      await this.live.stop()
+      this.live = this.makeLiveSampler()
+      this.live.start()
+    }
+    if (before.rawRetentionDays !== this.settings.rawRetentionDays) this.purge()
+    return this.settings
+  }
+
+  private purge(): void {
+    try {
+      this.store.purgeRawBefore(Date.now() - this.settings.rawRetentionDays * DAY_MS)
+    } catch {
+      // A failed purge (busy or full disk) keeps the data; the next hourly run tries again.
+    }
+  }
+
+  private makeLiveSampler(): Sampler {
+    return this.wire(
+      new Sampler({
+        reader: this.makeReader(),
+        store: this.store,
+        maxGapS: this.settings.maxGapS,
+        ...(this.options.flushIntervalMs ? { flushIntervalMs: this.options.flushIntervalMs } : {}),
+      }),
+      false,
+    )
+  }
+
+  private makeReader(): TelemetryReader {
+    const source = this.options.source
+    if (source.kind === 'replay') {
+      return new ReplayReader({ file: source.file, speed: source.speed ?? 1, loop: source.loop ?? false })
+    }
+    return new NvidiaSmiReader({
+      intervalMs: this.settings.sampleIntervalMs,
+      ...(source.command ? { command: source.command } : {}),
+    })
+  }
+
+  private wire(sampler: Sampler, demo: boolean): Sampler {
+    sampler.onSamples((samples) => {
+      if (this.shown().sampler === sampler) this.emit('telemetry:samples', { samples, demo })
+    })
+    sampler.onStatus(() => {
+      if (this.shown().sampler === sampler) this.pushStatus()
+    })
+    return sampler
+  }
+
+  private pushStatus(): void {
+    this.emit('telemetry:status', this.telemetryStatus())
+  }
+
+  private emit<C extends PushChannel>(channel: C, payload: PushOf<C>): void {
+    for (const listener of this.listeners) listener(channel, payload)
+  }
+}

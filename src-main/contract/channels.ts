@@ -1,0 +1,60 @@
+import { z } from 'zod'
+import { ReportSchema } from './footprint.ts'
+import { CountrySchema, SettingsPatchSchema, SettingsSchema } from './settings.ts'
+import { SampleSchema, TelemetryStatusSchema } from './telemetry.ts'
+
+const Empty = z.strictObject({})
+const Ok = z.object({ ok: z.literal(true) })
+
+export const AppInfoSchema = z.object({
+  version: z.string(),
+  host: z.enum(['electron', 'headless']),
+  dbPath: z.string(),
+  platform: z.string(),
+  /** Problems found while loading (e.g. a corrupt setting replaced by its default). */
+  warnings: z.array(z.string()),
+})
+export type AppInfo = z.infer<typeof AppInfoSchema>
+
+/**
+ * Every request/response channel, named `domain:verb`. Requests are validated on the main side
+ * before a handler runs; adding a channel means one entry here and one handler in `api/`.
+ */
+export const invokeChannels = {
+  'app:info': { request: Empty, response: AppInfoSchema },
+  'telemetry:status': { request: Empty, response: TelemetryStatusSchema },
+  'telemetry:recent': {
+    request: z.strictObject({
+      /** How far back, s (at most one hour: longer ranges come from the history rollups). */
+      windowS: z.number().int().min(1).max(3600),
+    }),
+    response: z.object({ samples: z.array(SampleSchema), demo: z.boolean() }),
+  },
+  'demo:start': { request: Empty, response: Ok },
+  'demo:stop': { request: Empty, response: Ok },
+  'summary:today': { request: Empty, response: ReportSchema },
+  'report:range': {
+    request: z
+      .strictObject({ sinceMs: z.number().int().min(0), untilMs: z.number().int().min(0) })
+      .refine((r) => r.untilMs > r.sinceMs, { message: 'untilMs must be after sinceMs', path: ['untilMs'] }),
+    response: ReportSchema,
+  },
+  'settings:get': { request: Empty, response: SettingsSchema },
+  'settings:update': { request: SettingsPatchSchema, response: SettingsSchema },
+  'factors:countries': { request: Empty, response: z.object({ countries: z.array(CountrySchema) }) },
+} as const
+
+/** Pushes from main to the renderer. */
+export const pushChannels = {
+  'telemetry:samples': z.object({ samples: z.array(SampleSchema), demo: z.boolean() }),
+  'telemetry:status': TelemetryStatusSchema,
+} as const
+
+export type InvokeChannel = keyof typeof invokeChannels
+export type PushChannel = keyof typeof pushChannels
+export type RequestOf<C extends InvokeChannel> = z.input<(typeof invokeChannels)[C]['request']>
+export type ResponseOf<C extends InvokeChannel> = z.infer<(typeof invokeChannels)[C]['response']>
+export type PushOf<C extends PushChannel> = z.infer<(typeof pushChannels)[C]>
+
+export const invokeChannelNames = Object.keys(invokeChannels) as InvokeChannel[]
+export const pushChannelNames = Object.keys(pushChannels) as PushChannel[]

@@ -1,0 +1,34 @@
+import { z } from 'zod'
+
+export const Iso3Schema = z
+  .string()
+  .regex(/^([A-Z]{3}|WORLD)$/, 'a 3-letter ISO 3166-1 alpha-3 code such as FRA, or WORLD')
+export const CurrencySchema = z.string().regex(/^[A-Z]{3}$/, 'a 3-letter ISO 4217 code such as EUR')
+
+/** User settings. Unknown keys are rejected so a typo never silently does nothing. */
+export const SettingsSchema = z.strictObject({
+  /** Country whose grid average is used (ISO 3166-1 alpha-3). */
+  countryIso3: Iso3Schema,
+  /** A grid intensity the user knows better than the country average, g CO2e/kWh. */
+  gridOverrideGPerKWh: z.number().min(0).max(2000).nullable(),
+  /** Electricity price per kWh in `currency`; null until set. */
+  pricePerKWh: z.number().min(0).max(100).nullable(),
+  currency: CurrencySchema,
+  /** How often the GPU is read, ms. */
+  sampleIntervalMs: z.number().int().min(100).max(60_000),
+  /** Intervals longer than this are gaps (sleep, crash) and are not bridged, s. */
+  maxGapS: z.number().min(1).max(3600),
+  /** How long raw samples are kept before only rollups remain, days. */
+  rawRetentionDays: z.number().int().min(1).max(3650),
+})
+export type Settings = z.infer<typeof SettingsSchema>
+
+export const SettingsPatchSchema = SettingsSchema.partial()
+export type SettingsPatch = z.infer<typeof SettingsPatchSchema>
+
+export const CountrySchema = z.object({
+  iso3: z.string(),
+  name: z.string(),
+  gCo2ePerKWh: z.number(),
+})
+export type Country = z.infer<typeof CountrySchema>

@@ -1,0 +1,106 @@
+import { averageIntensity } from '@tgwf/co2'
+import countries from 'i18n-iso-countries'
+import en from 'i18n-iso-countries/langs/en.json' with { type: 'json' }
+import type { Factor, Source } from '../contract/provenance.ts'
+import type { Country } from '../contract/settings.ts'
+
+countries.registerLocale(en)
+
+/** Version of @tgwf/co2 whose Ember table we use; a unit test pins it to the installed package. */
+export const CO2JS_VERSION = '0.19.0'
+
+const gridIntensityGPerKWh: Readonly<Record<string, number>> = averageIntensity.data
+
+export const EMBER_SOURCE: Source = {
+  title: 'Yearly electricity data: emissions intensity (gCO2/kWh), latest year available per country',
+  publisher: `Ember, packaged by the Green Web Foundation in CO2.js (@tgwf/co2 ${CO2JS_VERSION})`,
+  year: null,
+  url: 'https://ember-climate.org/data/data-explorer/',
+  locator: 'averageIntensity.data[ISO3] (emissions_intensity_gco2_per_kwh)',
+  licence: 'CC BY-SA 4.0',
+}
+
+const LOCATION_NOTE =
+  'Location-based: the yearly average intensity of all electricity generated in the country ' +
+  "(Ember's methodology says which emissions it counts). CO2.js takes the latest year Ember " +
+  'publishes for each country and does not record which year that is, so the year shows as unknown.'
+
+/** Ember's yearly average for a country (or WORLD), or null when Ember has no figure for it. */
+export function countryGridFactor(iso3: string): Factor | null {
+  const value = gridIntensityGPerKWh[iso3]
+  if (value === undefined) return null
+  const name = iso3 === 'WORLD' ? 'World' : (countries.getName(iso3, 'en') ?? iso3)
+  return {
+    id: `grid:ember:${iso3}`,
+    label: `Grid average, ${name}`,
+    value,
+    unit: 'g CO2e/kWh',
+    year: null,
+    origin: 'dataset',
+    source: EMBER_SOURCE,
+    note: LOCATION_NOTE,
+  }
+}
+
+/** A grid intensity the user entered (from their supplier or a live map). */
+export function userGridFactor(gPerKWh: number): Factor {
+  return {
+    id: 'grid:user',
+    label: 'Grid intensity you entered',
+    value: gPerKWh,
+    unit: 'g CO2e/kWh',
+    year: null,
+    origin: 'user',
+    source: null,
+    note: 'Set in Settings; Wattprint does not check it.',
+  }
+}
+
+/** The price per kWh the user entered. */
+export function userPriceFactor(pricePerKWh: number, currency: string): Factor {
+  return {
+    id: 'price:user',
+    label: 'Electricity price you entered',
+    value: pricePerKWh,
+    unit: `${currency}/kWh`,
+    year: null,
+    origin: 'user',
+    source: null,
+    note: 'Set in Settings: a flat price per kWh.',
+  }
+}
+
+/** Countries Ember has a figure for, named in English, sorted by name. */
+export function gridCountries(): Country[] {
+  return Object.entries(gridIntensityGPerKWh)
+    .filter(([code]) => /^[A-Z]{3}$/.test(code) && countries.isValid(code))
+    .map(([iso3, gCo2ePerKWh]) => ({ iso3, name: countries.getName(iso3, 'en') ?? iso3, gCo2ePerKWh }))
+    .concat([{ iso3: 'WORLD', name: 'World average', gCo2ePerKWh: gridIntensityGPerKWh.WORLD ?? 0 }])
+    .sort((a, b) => a.name.localeCompare(b.name))
+}
+
+/**
+ * The country a locale points to (ISO3), e.g. `fr-FR` → FRA, `de` → DEU (likely region).
+ * Falls back to WORLD when the locale names no country Ember covers.
+ */
+export function countryFromLocale(locale: string | undefined): string {
+  try {
+    const region = locale ? new Intl.Locale(locale).maximize().region : undefined
+    const iso3 = region ? countries.alpha2ToAlpha3(region) : undefined
+    if (iso3 && gridIntensityGPerKWh[iso3] !== undefined) return iso3
+  } catch {
+    // A malformed locale string (e.g. "C" or "POSIX") names no country.
+  }
+  return 'WORLD'
+}
+
+/** The grid factor the settings choose: the user's own value, else the country's Ember average. */
+export function gridFactorFor(settings: { countryIso3: string; gridOverrideGPerKWh: number | null }): Factor | null {
+  if (settings.gridOverrideGPerKWh !== null) return userGridFactor(settings.gridOverrideGPerKWh)
+  return countryGridFactor(settings.countryIso3)
+}
+
+/** The price factor the settings choose, or null until a price is set. */
+export function priceFactorFor(settings: { pricePerKWh: number | null; currency: string }): Factor | null {
+  return settings.pricePerKWh === null ? null : userPriceFactor(settings.pricePerKWh, settings.currency)
+}

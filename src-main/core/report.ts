@@ -1,0 +1,47 @@
+import type { Report } from '../contract/footprint.ts'
+import type { Settings } from '../contract/settings.ts'
+import { footprint } from './footprint.ts'
+import { gridFactorFor, priceFactorFor } from './grid-factors.ts'
+
+export interface DeviceTotals {
+  deviceId: string
+  name: string
+  energyJ: number
+  /** Seconds covered by integrated intervals. */
+  integratedS: number
+  maxPowerW: number | null
+}
+
+/** What the store knows about a period. */
+export interface RangeTotals {
+  energyJ: number
+  samples: number
+  gaps: number
+  devices: DeviceTotals[]
+}
+
+/** A period's totals with their footprint under the current settings. */
+export function buildReport(totals: RangeTotals, sinceMs: number, untilMs: number, settings: Settings, demo: boolean): Report {
+  return {
+    sinceMs,
+    untilMs,
+    energyJ: totals.energyJ,
+    samples: totals.samples,
+    gaps: totals.gaps,
+    devices: totals.devices.map((d) => ({
+      deviceId: d.deviceId,
+      name: d.name,
+      energyJ: d.energyJ,
+      // Time-weighted: energy over the time it was integrated, not a mean of readings.
+      meanPowerW: d.integratedS > 0 ? d.energyJ / d.integratedS : null,
+      maxPowerW: d.maxPowerW,
+    })),
+    footprint: footprint(totals.energyJ, {
+      grid: gridFactorFor(settings),
+      price: priceFactorFor(settings),
+      currency: settings.currency,
+      method: 'integrated-sampled-power',
+    }),
+    demo,
+  }
+}

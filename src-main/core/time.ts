@@ -1,0 +1,37 @@
+import { DateTime } from 'luxon'
+
+/** A wall-clock reading without a zone, as tools like nvidia-smi print it. */
+export interface LocalDateTimeParts {
+  year: number
+  month: number
+  day: number
+  hour: number
+  minute: number
+  second: number
+  millisecond: number
+}
+
+/**
+ * Epoch ms of a zone-less wall-clock time read in `zone` (IANA name, e.g. "Europe/Paris"), or in
+ * the system zone when `zone` is undefined. Null for an invalid date or an unknown zone.
+ * In the hour repeated when clocks go back, the earlier instant is taken.
+ */
+export function epochMsFromLocalParts(parts: LocalDateTimeParts, zone?: string): number | null {
+  const dt = DateTime.fromObject(parts, zone === undefined ? {} : { zone })
+  return dt.isValid ? dt.toMillis() : null
+}
+
+/** True when `zone` is an IANA zone name this runtime knows. */
+export function isKnownZone(zone: string): boolean {
+  return DateTime.local().setZone(zone).isValid
+}
+
+/** Local midnight that starts the day containing `tMs`, in the system zone. */
+export function startOfLocalDayMs(tMs: number): number {
+  return DateTime.fromMillis(tMs).startOf('day').toMillis()
+}
+
+/** Local calendar date of `tMs` as YYYY-MM-DD, in the system zone. */
+export function localDateKey(tMs: number): string {
+  return DateTime.fromMillis(tMs).toFormat('yyyy-MM-dd')
+}

@@ -1,0 +1,57 @@
+/** Schema migrations; index i brings schema version i to i+1. Never edit a shipped entry. */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE devices (
+    id INTEGER PRIMARY KEY,
+    device_key TEXT NOT NULL UNIQUE,
+    idx INTEGER,
+    name TEXT NOT NULL,
+    mem_total_b INTEGER,
+    source TEXT NOT NULL,
+    first_seen_ms INTEGER NOT NULL,
+    last_seen_ms INTEGER NOT NULL
+  );
+  -- energy_j: energy of the interval that ends at this sample (NULL when it could not be
+  -- integrated); interval_s: its length when it was integrated; gap: 1 when the interval
+  -- before this sample was longer than maxGapS and was not bridged.
+  CREATE TABLE samples (
+    device_id INTEGER NOT NULL REFERENCES devices(id),
+    t_ms INTEGER NOT NULL,
+    power_w REAL,
+    energy_j REAL,
+    interval_s REAL,
+    gap INTEGER NOT NULL DEFAULT 0,
+    power_limit_w REAL,
+    util_pct REAL,
+    mem_util_pct REAL,
+    mem_used_b INTEGER,
+    temp_c REAL,
+    sm_clock_mhz REAL,
+    pstate INTEGER,
+    PRIMARY KEY (device_id, t_ms)
+  ) WITHOUT ROWID;
+  CREATE INDEX samples_by_time ON samples (t_ms);
+  CREATE TABLE rollup_minute (
+    device_id INTEGER NOT NULL, bucket_ms INTEGER NOT NULL,
+    energy_j REAL NOT NULL, integrated_s REAL NOT NULL, samples INTEGER NOT NULL, gaps INTEGER NOT NULL,
+    max_power_w REAL,
+    PRIMARY KEY (device_id, bucket_ms)
+  ) WITHOUT ROWID;
+  CREATE TABLE rollup_hour (
+    device_id INTEGER NOT NULL, bucket_ms INTEGER NOT NULL,
+    energy_j REAL NOT NULL, integrated_s REAL NOT NULL, samples INTEGER NOT NULL, gaps INTEGER NOT NULL,
+    max_power_w REAL,
+    PRIMARY KEY (device_id, bucket_ms)
+  ) WITHOUT ROWID;
+  -- Days are calendar days in the zone the sample was recorded in (YYYY-MM-DD).
+  CREATE TABLE rollup_day (
+    device_id INTEGER NOT NULL, day TEXT NOT NULL,
+    energy_j REAL NOT NULL, integrated_s REAL NOT NULL, samples INTEGER NOT NULL, gaps INTEGER NOT NULL,
+    max_power_w REAL,
+    PRIMARY KEY (device_id, day)
+  ) WITHOUT ROWID;
+  CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  -- raw_horizon_ms: raw samples before this instant were purged; only rollups remain.
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  `,
+]

@@ -1,0 +1,216 @@
+import type { DatabaseSync, StatementSync } from 'node:sqlite'
+import type { Device, Sample } from '../contract/telemetry.ts'
+import type { DeviceTotals, RangeTotals } from '../core/report.ts'
+import { localDateKey } from '../core/time.ts'
+import { inTransaction } from './database.ts'
+
+/** A sample with the energy of the interval that ends at it, as the sampler integrated it. */
+export interface IngestRow {
+  sample: Sample
+  device: Device
+  energyJ: number | null
+  intervalS: number | null
+  gap: boolean
+}
+
+
+const MINUTE_MS = 60_000
+const HOUR_MS = 3_600_000
+const DAY_MS = 86_400_000
+
+interface RollupDelta {
+  deviceId: number
+  bucket: number | string
+  energyJ: number
+  integratedS: number
+  samples: number
+  gaps: number
+  maxPowerW: number | null
+}
+
+type SampleRow = {
+  device_key: string
+  t_ms: number
+  power_w: number | null
+  power_limit_w: number | null
+  util_pct: number | null
+  mem_util_pct: number | null
+  mem_used_b: number | null
+  temp_c: number | null
+  sm_clock_mhz: number | null
+  pstate: number | null
+}
+
+/** Raw samples and their minute/hour/day rollups in one SQLite database. */
+export class SampleStore {
+  private readonly db: DatabaseSync
+  private readonly deviceIds = new Map<string, number>()
+  private readonly insertSample: StatementSync
+  private readonly upsertDevice: StatementSync
+  private readonly upserts: Record<'minute' | 'hour' | 'day', StatementSync>
+
+  constructor(db: DatabaseSync) {
+    this.db = db
+    this.insertSample = db.prepare(`INSERT OR IGNORE INTO samples
+      (device_id, t_ms, power_w, energy_j, interval_s, gap, power_limit_w, util_pct, mem_util_pct, mem_used_b, temp_c, sm_clock_mhz, pstate)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    this.upsertDevice = db.prepare(`INSERT INTO devices (device_key, idx, name, mem_total_b, source, first_seen_ms, last_seen_ms)
+      VALUES (?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT(device_key) DO UPDATE SET idx = excluded.idx, name = excluded.name,
+        mem_total_b = coalesce(excluded.mem_total_b, mem_total_b), source = excluded.source,
+        last_seen_ms = max(last_seen_ms, excluded.last_seen_ms)
+      RETURNING id`)
+    const upsert = (table: string, key: string): StatementSync =>
+      db.prepare(`INSERT INTO ${table} (device_id, ${key}, energy_j, integrated_s, samples, gaps, max_power_w)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT(device_id, ${key}) DO UPDATE SET energy_j = energy_j + excluded.energy_j,
+          integrated_s = integrated_s + excluded.integrated_s, samples = samples + excluded.samples,
+          gaps = gaps + excluded.gaps,
+          max_power_w = max(coalesce(max_power_w, excluded.max_power_w), coalesce(excluded.max_power_w, max_power_w))`)
+    this.upserts = {
+      minute: upsert('rollup_minute', 'bucket_ms'),
+      hour: upsert('rollup_hour', 'bucket_ms'),
+      day: upsert('rollup_day', 'day'),
+    }
+  }
+
+  /**
+   * Stores a batch in one transaction and updates the rollups with the rows that were new.
+   * A row already stored (same device and instant, e.g. a log imported twice) is skipped.
+   */
+  ingest(rows: readonly IngestRow[]): { inserted: number; duplicates: number } {
+    if (rows.length === 0) return { inserted: 0, duplicates: 0 }
+    return inTransaction(this.db, () => {
+      const deltas = { minute: new Map<string, RollupDelta>(), hour: new Map<string, RollupDelta>(), day: new Map<string, RollupDelta>() }
+      let inserted = 0
+      for (const row of rows) {
+        const deviceId = this.deviceIdFor(row.device, row.sample.tMs)
+        const s = row.sample
+        const result = this.insertSample.run(
+          deviceId, s.tMs, s.powerW, row.energyJ, row.intervalS, row.gap ? 1 : 0, s.powerLimitW, s.utilPct,
+          s.memUtilPct, s.memUsedB, s.tempC, s.smClockMhz, s.pstate,
+        )
+        if (Number(result.changes) === 0) continue
+        inserted++
+        addDelta(deltas.minute, deviceId, Math.floor(s.tMs / MINUTE_MS) * MINUTE_MS, row)
+        addDelta(deltas.hour, deviceId, Math.floor(s.tMs / HOUR_MS) * HOUR_MS, row)
+        addDelta(deltas.day, deviceId, localDateKey(s.tMs), row)
+      }
+      for (const level of ['minute', 'hour', 'day'] as const) {
+        for (const d of deltas[level].values()) {
+          this.upserts[level].run(d.deviceId, d.bucket, d.energyJ, d.integratedS, d.samples, d.gaps, d.maxPowerW)
+        }
+      }
+      return { inserted, duplicates: rows.length - inserted }
+    })
+  }
+
+  /**
+   * Totals over [sinceMs, untilMs). Raw samples answer where they are kept; before the raw
+   * horizon (purged by retention) the hour rollups answer, so such ranges resolve to the hour.
+   */
+  totals(sinceMs: number, untilMs: number): RangeTotals {
+    const horizon = this.rawHorizonMs()
+    const rawFrom = Math.max(sinceMs, horizon)
+    const perDevice = new Map<string, DeviceTotals>()
+    let samples = 0
+    let gaps = 0
+    const add = (r: { device_key: string; name: string; energy_j: number | null; integrated_s: number | null; n: number; gaps: number | null; max_power_w: number | null }): void => {
+      const t = perDevice.get(r.device_key) ?? { deviceId: r.device_key, name: r.name, energyJ: 0, integratedS: 0, maxPowerW: null }
+      t.energyJ += r.energy_j ?? 0
+      t.integratedS += r.integrated_s ?? 0
+      if (r.max_power_w !== null) t.maxPowerW = Math.max(t.maxPowerW ?? r.max_power_w, r.max_power_w)
+      perDevice.set(r.device_key, t)
+      samples += r.n
+      gaps += r.gaps ?? 0
+    }
+    if (rawFrom < untilMs) {
+      const rows = this.db
+        .prepare(`SELECT d.device_key, d.name, sum(s.energy_j) AS energy_j, sum(s.interval_s) AS integrated_s,
+            count(*) AS n, sum(s.gap) AS gaps, max(s.power_w) AS max_power_w
+          FROM samples s JOIN devices d ON d.id = s.device_id
+          WHERE s.t_ms >= ? AND s.t_ms < ? GROUP BY d.id ORDER BY d.idx, d.device_key`)
+        .all(rawFrom, untilMs) as Parameters<typeof add>[0][]
+      rows.forEach(add)
+    }
+    if (sinceMs < horizon) {
+      const rows = this.db
+        .prepare(`SELECT d.device_key, d.name, sum(r.energy_j) AS energy_j, sum(r.integrated_s) AS integrated_s,
+            sum(r.samples) AS n, sum(r.gaps) AS gaps, max(r.max_power_w) AS max_power_w
+          FROM rollup_hour r JOIN devices d ON d.id = r.device_id
+          WHERE r.bucket_ms >= ? AND r.bucket_ms < ? GROUP BY d.id ORDER BY d.idx, d.device_key`)
+        .all(Math.floor(sinceMs / HOUR_MS) * HOUR_MS, Math.min(horizon, untilMs)) as Parameters<typeof add>[0][]
+      rows.forEach(add)
+    }
+    const devices = [...perDevice.values()]
+    return { energyJ: devices.reduce((sum, d) => sum + d.energyJ, 0), samples, gaps, devices }
+  }
+
+  /** Raw samples of every device since `sinceMs`, oldest first. */
+  samplesSince(sinceMs: number): Sample[] {
+    const rows = this.db
+      .prepare(`SELECT d.device_key, s.t_ms, s.power_w, s.power_limit_w, s.util_pct, s.mem_util_pct, s.mem_used_b,
+          s.temp_c, s.sm_clock_mhz, s.pstate
+        FROM samples s JOIN devices d ON d.id = s.device_id WHERE s.t_ms >= ? ORDER BY s.t_ms`)
+      .all(sinceMs) as SampleRow[]
+    return rows.map((r) => ({
+      tMs: r.t_ms,
+      deviceId: r.device_key,
+      powerW: r.power_w,
+      powerLimitW: r.power_limit_w,
+      utilPct: r.util_pct,
+      memUtilPct: r.mem_util_pct,
+      memUsedB: r.mem_used_b,
+      tempC: r.temp_c,
+      smClockMhz: r.sm_clock_mhz,
+      pstate: r.pstate,
+    }))
+  }
+
+  devices(): Device[] {
+    const rows = this.db
+      .prepare('SELECT device_key, idx, name, mem_total_b, source FROM devices ORDER BY idx, device_key')
+      .all() as { device_key: string; idx: number | null; name: string; mem_total_b: number | null; source: string }[]
+    return rows.map((r) => ({ deviceId: r.device_key, index: r.idx, name: r.name, memTotalB: r.mem_total_b, source: r.source }))
+  }
+
+  /** Deletes raw samples older than the retention (whole hours, so hour rollups take over cleanly). */
+  purgeRawBefore(cutoffMs: number): number {
+    const horizon = Math.floor(cutoffMs / HOUR_MS) * HOUR_MS
+    if (horizon <= this.rawHorizonMs()) return 0
+    return inTransaction(this.db, () => {
+      const result = this.db.prepare('DELETE FROM samples WHERE t_ms < ?').run(horizon)
+      this.db.prepare('DELETE FROM rollup_minute WHERE bucket_ms < ?').run(horizon - 30 * DAY_MS)
+      this.db.prepare(`INSERT INTO meta (key, value) VALUES ('raw_horizon_ms', ?)
+        ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(String(horizon))
+      return Number(result.changes)
+    })
+  }
+
+  rawHorizonMs(): number {
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'raw_horizon_ms'").get() as { value: string } | undefined
+    return row ? Number(row.value) : 0
+  }
+
+  private deviceIdFor(device: Device, seenMs: number): number {
+    const known = this.deviceIds.get(device.deviceId)
+    if (known !== undefined) return known
+    const row = this.upsertDevice.get(
+      device.deviceId, device.index, device.name, device.memTotalB, device.source, seenMs, seenMs,
+    ) as { id: number }
+    this.deviceIds.set(device.deviceId, row.id)
+    return row.id
+  }
+}
+
+function addDelta(map: Map<string, RollupDelta>, deviceId: number, bucket: number | string, row: IngestRow): void {
+  const key = `${deviceId}|${bucket}`
+  const d = map.get(key) ?? { deviceId, bucket, energyJ: 0, integratedS: 0, samples: 0, gaps: 0, maxPowerW: null }
+  d.energyJ += row.energyJ ?? 0
+  d.integratedS += row.energyJ === null ? 0 : (row.intervalS ?? 0)
+  d.samples++
+  d.gaps += row.gap ? 1 : 0
+  const p = row.sample.powerW
+  if (p !== null) d.maxPowerW = Math.max(d.maxPowerW ?? p, p)
+  map.set(key, d)
+}

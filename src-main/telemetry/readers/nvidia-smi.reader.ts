@@ -1,0 +1,139 @@
+import type { Device, Sample, SourceStatus } from '../../contract/telemetry.ts'
+import { epochMsFromLocalParts } from '../../core/time.ts'
+import type { ReaderEvents, TelemetryReader } from '../reader.ts'
+import { diagnoseNvidiaSmiOutput, NOT_INSTALLED_FIX } from '../parsers/nvidia-smi-status.parse.ts'
+import { parseRecord, STREAM_FIELDS, streamColumnMap, type NvidiaRecord } from '../parsers/nvidia-smi-csv.parse.ts'
+import { SupervisedProcess, type ProcessExit, type SpawnFn } from '../supervised-process.ts'
+
+export interface NvidiaSmiReaderOptions {
+  /** Executable name or path; resolved on PATH. */
+  command?: string
+  intervalMs: number
+  spawn?: SpawnFn
+  /** Back-off bounds for restarts, ms. */
+  backoffInitialMs?: number
+  backoffMaxMs?: number
+}
+
+const COLUMN_MAP = streamColumnMap()
+const RECENT_TEXT_LINES = 5
+
+/** The arguments of the one long-lived nvidia-smi process. */
+export function nvidiaSmiArgs(intervalMs: number): string[] {
+  return [`--query-gpu=${STREAM_FIELDS.join(',')}`, '--format=csv,noheader,nounits', '-lms', String(intervalMs)]
+}
+
+/** Device key: the GPU UUID, which survives reboots and re-ordering; the index otherwise. */
+export function deviceIdOf(record: Pick<NvidiaRecord, 'uuid' | 'index'>): string {
+  return record.uuid ?? `nvidia-index-${record.index ?? 0}`
+}
+
+export function toSampleAndDevice(record: NvidiaRecord, tMs: number, source: string): { sample: Sample; device: Device } {
+  const deviceId = deviceIdOf(record)
+  return {
+    sample: {
+      tMs,
+      deviceId,
+      powerW: record.powerW,
+      powerLimitW: record.powerLimitW,
+      utilPct: record.utilPct,
+      memUtilPct: record.memUtilPct,
+      memUsedB: record.memUsedB,
+      tempC: record.tempC,
+      smClockMhz: record.smClockMhz,
+      pstate: record.pstate,
+    },
+    device: { deviceId, index: record.index, name: record.name ?? 'NVIDIA GPU', memTotalB: record.memTotalB, source },
+  }
+}
+
+/** Live NVIDIA power from one long-lived `nvidia-smi --query-gpu ... -lms N` process. */
+export class NvidiaSmiReader implements TelemetryReader {
+  readonly sourceId = 'nvidia-smi'
+  private readonly options: NvidiaSmiReaderOptions
+  private process: SupervisedProcess | null = null
+  private events: ReaderEvents | null = null
+  private status: SourceStatus
+  /** Lines that were not data: nvidia-smi's error messages arrive on stdout. */
+  private recentText: string[] = []
+  skippedLines = 0
+
+  constructor(options: NvidiaSmiReaderOptions) {
+    this.options = options
+    this.status = { sourceId: this.sourceId, state: 'starting', message: 'Starting nvidia-smi…', fix: null, sinceMs: Date.now(), restarts: 0 }
+  }
+
+  start(events: ReaderEvents): void {
+    this.events = events
+    const command = this.options.command ?? 'nvidia-smi'
+    this.process = new SupervisedProcess({
+      command,
+      args: nvidiaSmiArgs(this.options.intervalMs),
+      // nvidia-smi can stall for a few seconds under load (seen in real logs): allow for it.
+      hangTimeoutMs: Math.max(15_000, this.options.intervalMs * 5),
+      backoffInitialMs: this.options.backoffInitialMs ?? 1000,
+      backoffMaxMs: this.options.backoffMaxMs ?? 60_000,
+      healthyRunMs: 30_000,
+      onLine: (line) => this.handleLine(line),
+      onExit: (exit, restartInMs) => this.handleExit(exit, restartInMs),
+      ...(this.options.spawn ? { spawn: this.options.spawn } : {}),
+    })
+    events.onStatus(this.status)
+    this.process.start()
+  }
+
+  async stop(): Promise<void> {
+    await this.process?.stop()
+    this.setStatus('stopped', 'Stopped.', null)
+  }
+
+  private handleLine(line: string): void {
+    if (line.trim() === '') return
+    const result = parseRecord(line, COLUMN_MAP)
+    if (!result.ok) {
+      this.skippedLines++
+      this.recentText = [...this.recentText, line.trim()].slice(-RECENT_TEXT_LINES)
+      return
+    }
+    const tMs = epochMsFromLocalParts(result.record.time)
+    if (tMs === null) {
+      this.skippedLines++
+      return
+    }
+    if (this.status.state !== 'ok') {
+      this.recentText = []
+      this.setStatus('ok', `Reading nvidia-smi every ${this.options.intervalMs} ms.`, null)
+    }
+    const { sample, device } = toSampleAndDevice(result.record, tMs, this.sourceId)
+    this.events?.onSample(sample, device)
+  }
+
+  private handleExit(exit: ProcessExit, restartInMs: number): void {
+    if (this.status.state === 'stopped') return
+    const retry = ` Retrying in ${Math.round(restartInMs / 1000)} s.`
+    if (exit.spawnError === 'ENOENT') {
+      this.setStatus('not-installed', `nvidia-smi was not found (${this.options.command ?? 'nvidia-smi'}).`, NOT_INSTALLED_FIX)
+      return
+    }
+    if (exit.spawnError) {
+      const diagnosis = diagnoseNvidiaSmiOutput(exit.spawnError)
+      this.setStatus(diagnosis.state, `nvidia-smi could not be started: ${exit.spawnError}.${retry}`, diagnosis.fix)
+      return
+    }
+    const printed = [exit.stderr, ...this.recentText].filter(Boolean).join('\n').trim()
+    this.recentText = []
+    if (exit.hung) {
+      this.setStatus('other', `nvidia-smi stopped answering and was restarted.${retry}`, null)
+      return
+    }
+    const diagnosis = diagnoseNvidiaSmiOutput(printed)
+    const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`
+    const said = printed ? `: ${printed}` : ' without a message'
+    this.setStatus(diagnosis.state, `nvidia-smi ${how}${said}.${retry}`, diagnosis.fix)
+  }
+
+  private setStatus(state: SourceStatus['state'], message: string, fix: string | null): void {
+    this.status = { sourceId: this.sourceId, state, message, fix, sinceMs: Date.now(), restarts: this.process?.restarts ?? 0 }
+    this.events?.onStatus(this.status)
+  }
+}

@@ -1,0 +1,191 @@
+import { performance } from 'node:perf_hooks'
+import type { Device, Sample, SourceStatus } from '../contract/telemetry.ts'
+import { intervalEnergy } from '../core/integration.ts'
+import type { IngestRow, SampleStore } from '../store/sample-store.ts'
+import { messageOf } from '../store/database.ts'
+import type { TelemetryReader } from './reader.ts'
+
+export interface SamplerOptions {
+  reader: TelemetryReader
+  store: SampleStore
+  /** Intervals longer than this are gaps, s. */
+  maxGapS: number
+  /** How often pending samples are written in one transaction, ms. */
+  flushIntervalMs?: number
+  /** Most samples held in memory while the database cannot be written. */
+  maxPendingRows?: number
+  /** Monotonic clock, ms (injectable for tests). */
+  monotonicNowMs?: () => number
+}
+
+interface DeviceState {
+  tMs: number
+  powerW: number | null
+  monoMs: number
+}
+
+export interface StorageHealth {
+  ok: boolean
+  message: string
+}
+
+type Listener<T> = (value: T) => void
+
+/**
+ * Owns one reader: integrates energy per device, writes batches to the store, and tells
+ * listeners about new samples and status. Wall-clock time is stored; the monotonic clock guards
+ * intervals, so a clock change (NTP step, DST bug, manual change) becomes a gap, not energy.
+ */
+export class Sampler {
+  private readonly options: SamplerOptions
+  private readonly state = new Map<string, DeviceState>()
+  private readonly devicesById = new Map<string, Device>()
+  private readonly latestById = new Map<string, Sample>()
+  private pending: IngestRow[] = []
+  private outbox: Sample[] = []
+  private pushScheduled = false
+  private flushTimer: NodeJS.Timeout | null = null
+  private sourceStatus: SourceStatus
+  private storage: StorageHealth = { ok: true, message: 'Saving to the database.' }
+  private maxGapS: number
+  private readonly sampleListeners = new Set<Listener<Sample[]>>()
+  private readonly statusListeners = new Set<Listener<SourceStatus>>()
+  /** Counters for diagnostics and tests. */
+  readonly counts = { samples: 0, gaps: 0, clockJumps: 0, duplicates: 0, droppedPending: 0 }
+
+  constructor(options: SamplerOptions) {
+    this.options = options
+    this.maxGapS = options.maxGapS
+    this.sourceStatus = {
+      sourceId: options.reader.sourceId,
+      state: 'stopped',
+      message: 'Not started.',
+      fix: null,
+      sinceMs: Date.now(),
+      restarts: 0,
+    }
+  }
+
+  get sourceId(): string {
+    return this.options.reader.sourceId
+  }
+
+  start(): void {
+    this.options.reader.start({
+      onSample: (sample, device) => this.accept(sample, device),
+      onStatus: (status) => {
+        this.sourceStatus = status
+        for (const listener of this.statusListeners) listener(status)
+      },
+    })
+    this.flushTimer = setInterval(() => this.flush(), this.options.flushIntervalMs ?? 5000)
+    this.flushTimer.unref()
+  }
+
+  async stop(): Promise<void> {
+    await this.options.reader.stop()
+    if (this.flushTimer) clearInterval(this.flushTimer)
+    this.flush()
+  }
+
+  setMaxGapS(maxGapS: number): void {
+    this.maxGapS = maxGapS
+  }
+
+  /** Integrates one reading against the device's previous one and queues it for storage. */
+  accept(sample: Sample, device: Device): void {
+    const monoMs = (this.options.monotonicNowMs ?? (() => performance.now()))()
+    const prev = this.state.get(sample.deviceId)
+    let energyJ: number | null = null
+    let intervalS: number | null = null
+    let gap = false
+    if (prev) {
+      const wallMs = sample.tMs - prev.tMs
+      const monoElapsedMs = monoMs - prev.monoMs
+      const outcome = intervalEnergy(prev, sample, this.maxGapS)
+      if (outcome.kind === 'non-increasing') {
+        this.counts.duplicates++
+        return
+      }
+      if (Math.abs(wallMs - monoElapsedMs) > Math.max(5000, monoElapsedMs / 2)) {
+        this.counts.clockJumps++
+        gap = true
+      } else if (outcome.kind === 'gap') {
+        gap = true
+      } else if (outcome.kind === 'energy') {
+        energyJ = outcome.energyJ
+        intervalS = outcome.durationS
+      }
+    }
+    if (gap) this.counts.gaps++
+    this.counts.samples++
+    this.state.set(sample.deviceId, { tMs: sample.tMs, powerW: sample.powerW, monoMs })
+    this.devicesById.set(device.deviceId, device)
+    this.latestById.set(sample.deviceId, sample)
+    this.pending.push({ sample, device, energyJ, intervalS, gap })
+    this.queuePush(sample)
+  }
+
+  /** Writes pending samples in one transaction. On failure they stay queued (bounded) and the error is reported. */
+  flush(): void {
+    if (this.pending.length === 0) return
+    const batch = this.pending
+    try {
+      this.options.store.ingest(batch)
+      this.pending = []
+      if (!this.storage.ok) this.storage = { ok: true, message: 'Saving to the database again.' }
+    } catch (error) {
+      const max = this.options.maxPendingRows ?? 86_400
+      if (this.pending.length > max) {
+        this.counts.droppedPending += this.pending.length - max
+        this.pending = this.pending.slice(-max)
+      }
+      this.storage = {
+        ok: false,
+        message:
+          `Cannot write to the database: ${messageOf(error)}. ${this.pending.length} readings are kept in ` +
+          'memory and will be written when it works again; nothing stored before is lost.' +
+          (this.counts.droppedPending > 0 ? ` ${this.counts.droppedPending} oldest readings were dropped.` : ''),
+      }
+    }
+  }
+
+  status(): { source: SourceStatus; devices: Device[]; latest: Sample[]; storage: StorageHealth } {
+    return {
+      source: this.sourceStatus,
+      devices: [...this.devicesById.values()],
+      latest: [...this.latestById.values()],
+      storage: this.storage,
+    }
+  }
+
+  /** Samples since `sinceMs`: stored ones plus those still waiting to be written. */
+  recent(sinceMs: number): Sample[] {
+    const stored = this.options.store.samplesSince(sinceMs)
+    const waiting = this.pending.map((row) => row.sample).filter((s) => s.tMs >= sinceMs)
+    return stored.concat(waiting)
+  }
+
+  onSamples(listener: Listener<Sample[]>): () => void {
+    this.sampleListeners.add(listener)
+    return () => this.sampleListeners.delete(listener)
+  }
+
+  onStatus(listener: Listener<SourceStatus>): () => void {
+    this.statusListeners.add(listener)
+    return () => this.statusListeners.delete(listener)
+  }
+
+  // Samples of all GPUs in one tick arrive together; one push carries them all.
+  private queuePush(sample: Sample): void {
+    this.outbox.push(sample)
+    if (this.pushScheduled) return
+    this.pushScheduled = true
+    setImmediate(() => {
+      const batch = this.outbox
+      this.outbox = []
+      this.pushScheduled = false
+      for (const listener of this.sampleListeners) listener(batch)
+    })
+  }
+}
