@@ -1,0 +1,177 @@
+/**
+ * Fake `nvidia-smi` for tests: accepts the command lines Wattprint runs and replays a captured
+ * nvidia-smi CSV log with its real timing (or faster), one line per GPU per reading.
+ *
+ * Environment:
+ *   WATTPRINT_FAKE_SMI_TRACE  the log to replay (default: the bundled demo trace)
+ *   WATTPRINT_FAKE_SMI_SPEED  1 = the log's own timing, 10 = ten times faster
+ *   WATTPRINT_FAKE_SMI_GPUS   how many GPUs to pretend (GPU i draws the trace's power × (1 + i/4))
+ *   WATTPRINT_FAKE_SMI_MODE   normal | no-device | driver-error | not-permitted | exit-after=N |
+ *                             hang-after=N | garbage-every=N | once
+ *   WATTPRINT_FAKE_SMI_STATE  a file counting launches; with WATTPRINT_FAKE_SMI_FAIL_LAUNCHES=K
+ *                             the first K launches use MODE and later ones run normally
+ */
+import { readFileSync, writeFileSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseNvidiaSmiLog } from '../../src-main/telemetry/parsers/nvidia-smi-log.parse.ts'
+import type { NvidiaRecord } from '../../src-main/telemetry/parsers/nvidia-smi-csv.parse.ts'
+import { epochMsFromLocalParts } from '../../src-main/core/time.ts'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const env = process.env
+const args = process.argv.slice(2)
+
+function launchNumber(): number {
+  const stateFile = env.WATTPRINT_FAKE_SMI_STATE
+  if (!stateFile) return 1
+  let n = 0
+  try {
+    n = Number(readFileSync(stateFile, 'utf8')) || 0
+  } catch {
+    // First launch: no state yet.
+  }
+  writeFileSync(stateFile, String(n + 1))
+  return n + 1
+}
+
+const failLaunches = Number(env.WATTPRINT_FAKE_SMI_FAIL_LAUNCHES ?? 'Infinity')
+const mode = launchNumber() <= failLaunches ? (env.WATTPRINT_FAKE_SMI_MODE ?? 'normal') : 'normal'
+const option = (name: string): number | null => {
+  const m = new RegExp(`${name}=(\\d+)`).exec(mode)
+  return m ? Number(m[1]) : null
+}
+
+if (mode === 'no-device') {
+  process.stdout.write('No devices were found\n')
+  process.exit(6)
+}
+if (mode === 'driver-error') {
+  process.stdout.write(
+    "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running.\n\n",
+  )
+  process.exit(9)
+}
+if (mode === 'not-permitted') {
+  process.stderr.write('Failed to initialize NVML: Insufficient Permissions\n')
+  process.exit(4)
+}
+if (args.includes('-L')) {
+  process.stdout.write('GPU 0: Fake GPU (UUID: GPU-fa4e0000-0000-0000-0000-000000000000)\n')
+  process.exit(0)
+}
+
+const query = args.find((a) => a.startsWith('--query-gpu='))?.slice('--query-gpu='.length).split(',')
+const format = args.find((a) => a.startsWith('--format='))?.slice('--format='.length).split(',') ?? ['csv']
+if (!query) {
+  process.stderr.write('fake nvidia-smi: only --query-gpu is supported\n')
+  process.exit(2)
+}
+const noUnits = format.includes('nounits')
+const noHeader = format.includes('noheader')
+
+const tracePath = env.WATTPRINT_FAKE_SMI_TRACE ?? join(here, '..', '..', 'resources', 'demo', 'qwen3-asr-burst.nvidia-smi.csv')
+const parsed = parseNvidiaSmiLog(readFileSync(tracePath, 'utf8'))
+if (!parsed.ok) {
+  process.stderr.write(`fake nvidia-smi: ${parsed.message}\n`)
+  process.exit(2)
+}
+const records = parsed.log.records.map((r) => r.record)
+const t0 = epochMsFromLocalParts(records[0]?.time ?? { year: 2000, month: 1, day: 1, hour: 0, minute: 0, second: 0, millisecond: 0 }, 'UTC') ?? 0
+const offsets = records.map((r) => (epochMsFromLocalParts(r.time, 'UTC') ?? t0) - t0)
+const speed = Number(env.WATTPRINT_FAKE_SMI_SPEED ?? '1') || 1
+const gpus = Number(env.WATTPRINT_FAKE_SMI_GPUS ?? '1') || 1
+
+const pad = (n: number, w = 2): string => String(n).padStart(w, '0')
+function nvidiaTimestamp(date: Date): string {
+  return `${date.getFullYear()}/${pad(date.getMonth() + 1)}/${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`
+}
+
+const NA = '[N/A]'
+function cell(field: string, record: NvidiaRecord, gpu: number, now: Date): string {
+  const unit = (value: number | null, u: string, digits = 2): string =>
+    value === null ? NA : noUnits ? value.toFixed(digits) : `${value.toFixed(digits)} ${u}`
+  const scale = 1 + gpu / 4
+  const mib = (b: number | null): number | null => (b === null ? null : Math.round(b / 1024 / 1024))
+  switch (field) {
+    case 'timestamp':
+      return nvidiaTimestamp(now)
+    case 'index':
+      return String(gpu)
+    case 'uuid':
+      return `GPU-fa4e${pad(gpu, 4)}-0000-4000-8000-000000000000`
+    case 'name':
+      return record.name ?? `Fake GPU ${gpu} (replaying ${basename(tracePath)})`
+    case 'power.draw':
+      return unit(record.powerW === null ? null : record.powerW * scale, 'W')
+    case 'power.limit':
+      return unit(record.powerLimitW ?? 450, 'W')
+    case 'utilization.gpu':
+      return unit(record.utilPct, '%', 0)
+    case 'utilization.memory':
+      return unit(record.memUtilPct, '%', 0)
+    case 'memory.used':
+      return unit(mib(record.memUsedB), 'MiB', 0)
+    case 'memory.total':
+      return unit(mib(record.memTotalB) ?? 24564, 'MiB', 0)
+    case 'temperature.gpu':
+      return record.tempC === null ? NA : String(record.tempC)
+    case 'clocks.sm':
+      return unit(record.smClockMhz, 'MHz', 0)
+    case 'pstate':
+      return record.pstate === null ? NA : `P${record.pstate}`
+    default:
+      return NA
+  }
+}
+
+if (!noHeader) process.stdout.write(`${query.join(', ')}\n`)
+
+const exitAfter = option('exit-after')
+const hangAfter = option('hang-after')
+const garbageEvery = option('garbage-every')
+const startedAt = Date.now()
+let lap = 0
+let i = 0
+let linesOut = 0
+const lapMs = (offsets[offsets.length - 1] ?? 0) + (offsets[1] ?? 100)
+
+function tick(): void {
+  const now = Date.now()
+  while (i < records.length && startedAt + (lap * lapMs + (offsets[i] ?? 0)) / speed <= now) {
+    const record = records[i]
+    i++
+    if (!record) continue
+    for (let gpu = 0; gpu < gpus; gpu++) {
+      if (exitAfter !== null && linesOut >= exitAfter) {
+        process.stderr.write('Unable to determine the device handle for GPU0000:01:00.0: Unknown Error\n')
+        process.exit(15)
+      }
+      if (hangAfter !== null && linesOut >= hangAfter) return // stays alive, prints nothing more
+      if (garbageEvery !== null && linesOut > 0 && linesOut % garbageEvery === 0) {
+        process.stdout.write('ERR! , ##garbage## , [Unknown Error], 12\n')
+      }
+      process.stdout.write(`${query?.map((f) => cell(f, record, gpu, new Date(now))).join(', ')}\n`)
+      linesOut++
+    }
+  }
+  if (i >= records.length) {
+    if (mode.includes('once')) process.exit(0)
+    lap++
+    i = 0
+  }
+  const next = startedAt + (lap * lapMs + (offsets[i] ?? 0)) / speed
+  setTimeout(tick, Math.max(0, next - Date.now()))
+}
+
+const isLooping = args.includes('-lms') || args.includes('-l') || args.some((a) => a.startsWith('--loop'))
+if (!isLooping) {
+  // One-shot query: print the first reading and exit, as nvidia-smi does.
+  const record = records[0]
+  if (record) for (let gpu = 0; gpu < gpus; gpu++) process.stdout.write(`${query.map((f) => cell(f, record, gpu, new Date())).join(', ')}\n`)
+  process.exit(0)
+}
+process.on('SIGTERM', () => process.exit(0))
+// The reader went away (e.g. `| head`): stop quietly, as nvidia-smi does.
+process.stdout.on('error', () => process.exit(0))
+tick()

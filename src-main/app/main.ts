@@ -1,0 +1,95 @@
+import { app, type BrowserWindow, dialog, session } from 'electron'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { WattprintService, type SourceChoice } from '../api/service.ts'
+import { CONTENT_SECURITY_POLICY } from '../headless/csp.ts'
+import { defaultDbPath, userDataDir } from '../store/paths.ts'
+import { bindIpc } from './ipc.ts'
+import { createTray } from './tray.ts'
+import { createMainWindow } from './window.ts'
+
+const outDir = join(dirname(fileURLToPath(import.meta.url)), '..')
+const resourcesDir = join(app.getAppPath(), 'resources')
+const iconPath = join(resourcesDir, 'icons', 'icon-256.png')
+const trayIconPath = join(resourcesDir, 'icons', process.platform === 'darwin' ? 'tray-16.png' : 'tray-32.png')
+
+// One database for the app and the CLI: the same per-user folder, set explicitly.
+app.setPath('userData', userDataDir())
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  let window: BrowserWindow | null = null
+  let quitting = false
+  let service: WattprintService | null = null
+
+  const show = (): void => {
+    if (!window || window.isDestroyed()) window = createWindow()
+    if (window.isMinimized()) window.restore()
+    window.show()
+    window.focus()
+  }
+
+  const createWindow = (): BrowserWindow => {
+    const win = createMainWindow(outDir, iconPath)
+    // Closing the window keeps recording in the tray; Quit in the tray menu ends it.
+    win.on('close', (event) => {
+      if (!quitting) {
+        event.preventDefault()
+        win.hide()
+      }
+    })
+    return win
+  }
+
+  app.on('second-instance', show)
+  app.on('before-quit', () => {
+    quitting = true
+  })
+  app.on('window-all-closed', () => {
+    // Stay in the tray.
+  })
+  app.on('will-quit', (event) => {
+    if (!service) return
+    event.preventDefault()
+    const closing = service
+    service = null
+    void closing.stop().finally(() => app.exit(0))
+  })
+
+  void app.whenReady().then(() => {
+    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
+    })
+    const source: SourceChoice = process.env.WATTPRINT_SOURCE?.startsWith('replay:')
+      ? { kind: 'replay', file: process.env.WATTPRINT_SOURCE.slice('replay:'.length) }
+      : { kind: 'nvidia-smi' }
+    const region = app.getLocaleCountryCode()
+    try {
+      service = new WattprintService({
+        dbPath: defaultDbPath(),
+        host: 'electron',
+        version: app.getVersion(),
+        source,
+        demoTraceFile: join(resourcesDir, 'demo', 'qwen3-asr-burst.nvidia-smi.csv'),
+        locale: region ? `und-${region}` : app.getLocale(),
+      })
+    } catch (error) {
+      // A database we must not touch (not SQLite, or from a newer Wattprint): say so and leave it alone.
+      dialog.showErrorBox('Wattprint cannot open its database', error instanceof Error ? error.message : String(error))
+      app.exit(1)
+      return
+    }
+    service.start()
+    bindIpc(service, () => window)
+    createTray(service, trayIconPath, {
+      show,
+      quit: () => {
+        quitting = true
+        app.quit()
+      },
+    })
+    window = createWindow()
+  })
+}

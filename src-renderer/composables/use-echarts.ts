@@ -1,0 +1,35 @@
+import { onBeforeUnmount, onMounted, shallowRef, type Ref } from 'vue'
+import { init, use, type ECharts } from 'echarts/core'
+import { LineChart } from 'echarts/charts'
+import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components'
+import { CanvasRenderer } from 'echarts/renderers'
+import type { EChartsCoreOption } from 'echarts/core'
+
+use([LineChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer])
+
+/** One ECharts instance bound to an element: resized with it, disposed with the component. */
+export function useEcharts(el: Ref<HTMLElement | null>): { chart: Ref<ECharts | null>; setOption: (option: EChartsCoreOption, replace?: boolean) => void } {
+  const chart = shallowRef<ECharts | null>(null)
+  let observer: ResizeObserver | null = null
+  let pending: { option: EChartsCoreOption; replace: boolean } | null = null
+
+  onMounted(() => {
+    if (!el.value) return
+    chart.value = init(el.value, undefined, { renderer: 'canvas' })
+    observer = new ResizeObserver(() => chart.value?.resize())
+    observer.observe(el.value)
+    if (pending) chart.value.setOption(pending.option, { notMerge: pending.replace })
+  })
+  onBeforeUnmount(() => {
+    observer?.disconnect()
+    chart.value?.dispose()
+    chart.value = null
+  })
+  return {
+    chart,
+    setOption(option, replace = false) {
+      if (chart.value) chart.value.setOption(option, { notMerge: replace, lazyUpdate: true })
+      else pending = { option, replace }
+    },
+  }
+}

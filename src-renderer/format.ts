@@ -1,0 +1,49 @@
+/** Display helpers: SI units inside, the natural unit on screen. */
+
+const JOULES_PER_WH = 3600
+
+function fixed(value: number, locale: string, digits: number): string {
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(value)
+}
+
+/** 3 significant digits at most, never scientific notation. */
+function sig3(value: number, locale: string): string {
+  const abs = Math.abs(value)
+  const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : 2
+  return fixed(value, locale, digits)
+}
+
+/** Energy in Wh, kWh, MWh or GWh, whichever reads best. */
+export function formatEnergy(energyJ: number, locale = 'en'): { value: string; unit: string } {
+  const wh = energyJ / JOULES_PER_WH
+  const scales: [number, string][] = [
+    [1e9, 'GWh'],
+    [1e6, 'MWh'],
+    [1e3, 'kWh'],
+  ]
+  for (const [factor, unit] of scales) if (Math.abs(wh) >= factor) return { value: sig3(wh / factor, locale), unit }
+  return { value: sig3(wh, locale), unit: 'Wh' }
+}
+
+/** Mass of CO2e in g, kg or t. */
+export function formatMassKg(massKg: number, locale = 'en'): { value: string; unit: string } {
+  if (Math.abs(massKg) >= 1000) return { value: sig3(massKg / 1000, locale), unit: 't' }
+  if (Math.abs(massKg) >= 1) return { value: sig3(massKg, locale), unit: 'kg' }
+  return { value: sig3(massKg * 1000, locale), unit: 'g' }
+}
+
+export function formatWatts(powerW: number | null, locale = 'en'): string {
+  return powerW === null ? '—' : `${fixed(powerW, locale, powerW >= 100 ? 0 : 1)} W`
+}
+
+export function formatMoney(amount: number, currency: string, locale = 'en'): string {
+  return new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: amount < 1 ? 4 : 2 }).format(amount)
+}
+
+export function formatBytesGiB(bytes: number | null, locale = 'en'): string {
+  return bytes === null ? '—' : `${fixed(bytes / 1024 ** 3, locale, 1)} GiB`
+}
+
+export function formatTime(tMs: number, locale = 'en'): string {
+  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(tMs)
+}

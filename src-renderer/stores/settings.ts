@@ -1,0 +1,37 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { Country, Settings, SettingsPatch } from '../../src-main/contract/settings.ts'
+import { useBridge } from '../bridge/index.ts'
+import { STORE_IDS } from './ids.ts'
+import { useSummaryStore } from './summary.ts'
+
+export const useSettingsStore = defineStore(STORE_IDS.settings, () => {
+  const settings = ref<Settings | null>(null)
+  const countries = ref<Country[]>([])
+  const error = ref<string | null>(null)
+
+  async function load(): Promise<void> {
+    const api = useBridge()
+    try {
+      const [s, c] = await Promise.all([api.settings.get({}), api.factors.countries({})])
+      settings.value = s
+      countries.value = c.countries
+    } catch (e) {
+      error.value = e instanceof Error ? e.message : String(e)
+    }
+  }
+
+  /** Saves a change; on a refused value returns the message naming the field. */
+  async function update(patch: SettingsPatch): Promise<string | null> {
+    try {
+      settings.value = await useBridge().settings.update(patch)
+      error.value = null
+      await useSummaryStore().refresh()
+      return null
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e)
+    }
+  }
+
+  return { settings, countries, error, load, update }
+})

@@ -1,0 +1,76 @@
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import type { Sample, TelemetryStatus } from '../../src-main/contract/telemetry.ts'
+import { useBridge } from '../bridge/index.ts'
+import { STORE_IDS } from './ids.ts'
+import { appendToWindow } from './telemetry.shared.ts'
+
+/** The dashboard chart's window. */
+export const LIVE_WINDOW_S = 600
+
+export const useTelemetryStore = defineStore(STORE_IDS.telemetry, () => {
+  const status = ref<TelemetryStatus | null>(null)
+  // Thousands of points: a shallow ref, replaced on each push, never deeply reactive.
+  const samples = shallowRef<Sample[]>([])
+  const error = ref<string | null>(null)
+  const busy = ref(false)
+  let started = false
+
+  const demo = computed(() => status.value?.demo ?? false)
+  const devices = computed(() => status.value?.devices ?? [])
+  const live = computed(() => status.value?.source.state === 'ok')
+  const latestByDevice = computed(() => new Map((status.value?.latest ?? []).map((s) => [s.deviceId, s])))
+  const totalPowerW = computed(() => {
+    const values = [...latestByDevice.value.values()].map((s) => s.powerW).filter((p): p is number => p !== null)
+    return values.length ? values.reduce((a, b) => a + b, 0) : null
+  })
+
+  async function reload(): Promise<void> {
+    const api = useBridge()
+    try {
+      const [s, recent] = await Promise.all([api.telemetry.status({}), api.telemetry.recent({ windowS: LIVE_WINDOW_S })])
+      status.value = s
+      samples.value = recent.samples
+      error.value = null
+    } catch (e) {
+      error.value = e instanceof Error ? e.message : String(e)
+    }
+  }
+
+  async function start(): Promise<void> {
+    if (started) return
+    started = true
+    const api = useBridge()
+    api.on('telemetry:status', (next) => {
+      const demoChanged = status.value?.demo !== next.demo
+      status.value = next
+      if (demoChanged) void reload()
+    })
+    api.on('telemetry:samples', (push) => {
+      if (push.demo !== demo.value) return
+      samples.value = appendToWindow(samples.value, push.samples, LIVE_WINDOW_S * 1000, Date.now())
+      if (status.value) {
+        const latest = new Map(status.value.latest.map((s) => [s.deviceId, s]))
+        for (const s of push.samples) latest.set(s.deviceId, s)
+        status.value = { ...status.value, latest: [...latest.values()] }
+        if (push.samples.some((s) => !status.value?.devices.some((d) => d.deviceId === s.deviceId))) void reload()
+      }
+    })
+    await reload()
+  }
+
+  async function setDemo(on: boolean): Promise<void> {
+    busy.value = true
+    try {
+      const api = useBridge()
+      await (on ? api.demo.start({}) : api.demo.stop({}))
+      await reload()
+    } catch (e) {
+      error.value = e instanceof Error ? e.message : String(e)
+    } finally {
+      busy.value = false
+    }
+  }
+
+  return { status, samples, error, busy, demo, devices, live, latestByDevice, totalPowerW, start, reload, setDemo }
+})
