@@ -147,7 +147,10 @@ function tick(): void {
         process.stderr.write('Unable to determine the device handle for GPU0000:01:00.0: Unknown Error\n')
         process.exit(15)
       }
-      if (hangAfter !== null && linesOut >= hangAfter) return // stays alive, prints nothing more
+      if (hangAfter !== null && linesOut >= hangAfter) {
+        setInterval(() => undefined, 60_000) // stays alive, prints nothing more
+        return
+      }
       if (garbageEvery !== null && linesOut > 0 && linesOut % garbageEvery === 0) {
         process.stdout.write('ERR! , ##garbage## , [Unknown Error], 12\n')
       }

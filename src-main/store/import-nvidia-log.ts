@@ -1,6 +1,6 @@
 import { basename } from 'node:path'
 import type { Device, Sample } from '../contract/telemetry.ts'
-import { detectFrozenPower } from '../core/frozen-power.ts'
+import { detectFrozenPower, looksInterleaved } from '../core/log-sanity.ts'
 import { intervalEnergy } from '../core/integration.ts'
 import { epochMsFromLocalParts } from '../core/time.ts'
 import { parseNvidiaSmiLog, type SkipTally } from '../telemetry/parsers/nvidia-smi-log.parse.ts'
@@ -84,6 +84,12 @@ export function importNvidiaSmiLog(
       prev = sample
     }
     devices.push({ deviceId: device.deviceId, name: device.name, rows: samples.length, energyJ })
+    if (!parsed.log.map.fields.includes('uuid') && !parsed.log.map.fields.includes('index') && looksInterleaved(samples.map((s) => s.tMs))) {
+      warnings.push(
+        `${device.name}: readings come in bursts a few ms apart, as when several GPUs are logged without an index ` +
+          'or uuid column; they cannot be told apart, so this energy is wrong. Log again with --query-gpu=timestamp,index,uuid,...',
+      )
+    }
     const frozen = detectFrozenPower(samples)
     if (frozen) {
       warnings.push(

@@ -5,7 +5,13 @@ export interface Diagnosis {
   fix: string | null
 }
 
+// First match wins: specific causes before the generic "Failed to initialize NVML".
 const RULES: readonly { pattern: RegExp; state: SourceState; fix: string }[] = [
+  {
+    pattern: /Insufficient Permissions|permission denied|EACCES/i,
+    state: 'permission',
+    fix: 'Your user may not read the GPU. Run Wattprint as a user in the `video` group, or fix the device permissions.',
+  },
   {
     pattern: /No devices were found/i,
     state: 'no-device',
@@ -24,11 +30,6 @@ const RULES: readonly { pattern: RegExp; state: SourceState; fix: string }[] = [
     fix:
       'nvidia-smi cannot talk to the NVIDIA driver. Make sure the proprietary driver is installed and ' +
       'loaded (`lsmod | grep nvidia` on Linux), then restart the computer.',
-  },
-  {
-    pattern: /Insufficient Permissions|permission denied|EACCES/i,
-    state: 'permission',
-    fix: 'Your user may not read the GPU. Run Wattprint as a user in the `video` group, or fix the device permissions.',
   },
 ]
 

@@ -13,6 +13,8 @@ export interface NvidiaSmiReaderOptions {
   /** Back-off bounds for restarts, ms. */
   backoffInitialMs?: number
   backoffMaxMs?: number
+  /** No line for this long means nvidia-smi hangs, ms (default: 5 intervals, at least 15 s). */
+  hangTimeoutMs?: number
 }
 
 const COLUMN_MAP = streamColumnMap()
@@ -70,7 +72,7 @@ export class NvidiaSmiReader implements TelemetryReader {
       command,
       args: nvidiaSmiArgs(this.options.intervalMs),
       // nvidia-smi can stall for a few seconds under load (seen in real logs): allow for it.
-      hangTimeoutMs: Math.max(15_000, this.options.intervalMs * 5),
+      hangTimeoutMs: this.options.hangTimeoutMs ?? Math.max(15_000, this.options.intervalMs * 5),
       backoffInitialMs: this.options.backoffInitialMs ?? 1000,
       backoffMaxMs: this.options.backoffMaxMs ?? 60_000,
       healthyRunMs: 30_000,

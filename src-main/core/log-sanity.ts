@@ -25,3 +25,17 @@ export function detectFrozenPower(
   if (!varies(powered.map((r) => r.tempC)) && !varies(powered.map((r) => r.utilPct))) return null
   return { powerW: first.powerW ?? 0, readings: powered.length, durationS }
 }
+
+/**
+ * Rows of several GPUs logged without an index or uuid column come in bursts a few ms apart
+ * (one row per GPU), then the logging interval. Integrating them as one GPU is wrong, so say so.
+ * True when over 30% of the intervals are under 1/20 of the 90th-percentile interval.
+ */
+export function looksInterleaved(timesMs: readonly number[]): boolean {
+  if (timesMs.length < 4) return false
+  const intervals = timesMs.slice(1).map((t, i) => t - (timesMs[i] ?? t)).sort((a, b) => a - b)
+  const p90 = intervals[Math.floor(intervals.length * 0.9)] ?? 0
+  if (p90 <= 0) return false
+  const tiny = intervals.filter((d) => d < p90 / 20).length
+  return tiny / intervals.length > 0.3
+}

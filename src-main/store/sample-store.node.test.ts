@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest'
+import { DatabaseSync } from 'node:sqlite'
+import { createHash } from 'node:crypto'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import fc from 'fast-check'
+import type { Device, Sample } from '../contract/telemetry.ts'
+import { tempDir } from '../../test/helpers.ts'
+import { openDatabase, StoreError } from './database.ts'
+import { MIGRATIONS } from './migrations.ts'
+import { SampleStore, type IngestRow } from './sample-store.ts'
+import { SettingsStore } from './settings-store.ts'
+import { defaultSettings } from '../api/service.ts'
+
+const device: Device = { deviceId: 'GPU-test', index: 0, name: 'Test GPU', memTotalB: 24 * 1024 ** 3, source: 'test' }
+const T0 = Date.UTC(2026, 10, 29, 10, 0, 0)
+
+function sample(tMs: number, powerW: number | null): Sample {
+  return { tMs, deviceId: device.deviceId, powerW, powerLimitW: 450, utilPct: 50, memUtilPct: 10, memUsedB: 1e9, tempC: 60, smClockMhz: 2000, pstate: 2 }
+}
+
+/** One reading a second at `powerW`, integrated as the sampler does. */
+function steadyRows(startMs: number, count: number, powerW: number): IngestRow[] {
+  return Array.from({ length: count }, (_, i) => ({
+    sample: sample(startMs + i * 1000, powerW),
+    device,
+    energyJ: i === 0 ? null : powerW,
+    intervalS: i === 0 ? null : 1,
+    gap: false,
+  }))
+}
+
+function openStore(): { db: DatabaseSync; store: SampleStore; path: string } {
+  const path = join(tempDir(), 'wattprint.db')
+  const db = openDatabase(path)
+  return { db, store: new SampleStore(db), path }
+}
+
+describe('SampleStore on a real SQLite file', () => {
+  it('uses WAL and the current schema version', () => {
+    const { db } = openStore()
+    expect((db.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode).toBe('wal')
+    expect((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(MIGRATIONS.length)
+  })
+
+  it('stores samples and keeps minute, hour and day rollups equal to the raw sums', () => {
+    const { db, store } = openStore()
+    // Two hours at 200 W, one reading a second.
+    const rows = steadyRows(T0, 7200, 200)
+    expect(store.ingest(rows)).toEqual({ inserted: 7200, duplicates: 0 })
+    const raw = db.prepare('SELECT sum(energy_j) AS e FROM samples').get() as { e: number }
+    for (const table of ['rollup_minute', 'rollup_hour', 'rollup_day']) {
+      const r = db.prepare(`SELECT sum(energy_j) AS e, sum(samples) AS n, max(max_power_w) AS p FROM ${table}`).get() as { e: number; n: number; p: number }
+      expect(r.e).toBeCloseTo(raw.e, 6)
+      expect(r.n).toBe(7200)
+      expect(r.p).toBe(200)
+    }
+    expect((db.prepare('SELECT count(*) AS n FROM rollup_minute').get() as { n: number }).n).toBe(120)
+    expect((db.prepare('SELECT count(*) AS n FROM rollup_hour').get() as { n: number }).n).toBe(2)
+    const totals = store.totals(T0, T0 + 7200_000)
+    expect(totals.energyJ).toBe(200 * 7199)
+    expect(totals.devices[0]).toMatchObject({ deviceId: 'GPU-test', name: 'Test GPU', maxPowerW: 200, integratedS: 7199 })
+  })
+
+  it('is additive over ranges: [a,c) = [a,b) + [b,c)', () => {
+    const { store } = openStore()
+    store.ingest(steadyRows(T0, 600, 123.4))
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 600_000 }), (offset) => {
+        const b = T0 + offset
+        const whole = store.totals(T0, T0 + 600_000).energyJ
+        expect(store.totals(T0, b).energyJ + store.totals(b, T0 + 600_000).energyJ).toBeCloseTo(whole, 6)
+      }),
+      { numRuns: 50 },
+    )
+  })
+
+  it('skips rows already stored and does not count their energy twice', () => {
+    const { store } = openStore()
+    const rows = steadyRows(T0, 100, 300)
+    store.ingest(rows)
+    expect(store.ingest(rows)).toEqual({ inserted: 0, duplicates: 100 })
+    expect(store.totals(T0, T0 + 100_000).energyJ).toBe(300 * 99)
+  })
+
+  it('counts gaps and keeps missing power unknown', () => {
+    const { store } = openStore()
+    store.ingest([
+      { sample: sample(T0, 100), device, energyJ: null, intervalS: null, gap: false },
+      { sample: sample(T0 + 60_000, 100), device, energyJ: null, intervalS: null, gap: true },
+      { sample: sample(T0 + 61_000, null), device, energyJ: null, intervalS: null, gap: false },
+    ])
+    const totals = store.totals(T0, T0 + 120_000)
+    expect(totals).toMatchObject({ energyJ: 0, samples: 3, gaps: 1 })
+    expect(store.samplesSince(T0).map((s) => s.powerW)).toEqual([100, 100, null])
+  })
+
+  it('purges raw samples past retention while the hour rollups still answer for that time', () => {
+    const { store, db } = openStore()
+    store.ingest(steadyRows(T0, 7200, 100))
+    const before = store.totals(T0, T0 + 7200_000).energyJ
+    expect(store.purgeRawBefore(T0 + 3600_000 + 1234)).toBe(3600)
+    expect(store.rawHorizonMs()).toBe(T0 + 3600_000)
+    expect((db.prepare('SELECT count(*) AS n FROM samples').get() as { n: number }).n).toBe(3600)
+    expect(store.totals(T0, T0 + 7200_000).energyJ).toBeCloseTo(before, 6)
+  })
+
+  it('refuses a file that is not a database, and leaves it as it was', () => {
+    const path = join(tempDir(), 'notes.db')
+    writeFileSync(path, 'my precious notes, not SQLite at all '.repeat(200))
+    const hash = (): string => createHash('sha256').update(readFileSync(path)).digest('hex')
+    const before = hash()
+    expect(() => openDatabase(path)).toThrow(StoreError)
+    expect(() => openDatabase(path)).toThrow(/not a database/)
+    expect(hash()).toBe(before)
+  })
+
+  it('refuses a database written by a newer Wattprint', () => {
+    const path = join(tempDir(), 'future.db')
+    const db = new DatabaseSync(path)
+    db.exec(`PRAGMA user_version = ${MIGRATIONS.length + 5}`)
+    db.close()
+    expect(() => openDatabase(path)).toThrow(/newer than this Wattprint knows/)
+  })
+
+  it('keeps everything stored when the disk is full, and says so', () => {
+    const { db, store } = openStore()
+    store.ingest(steadyRows(T0, 100, 50))
+    const pages = (db.prepare('PRAGMA page_count').get() as { page_count: number }).page_count
+    // A full disk, as SQLite sees it: no page may be added.
+    db.exec(`PRAGMA max_page_count = ${pages}`)
+    expect(() => store.ingest(steadyRows(T0 + 200_000, 20_000, 50))).toThrow(/full/)
+    expect(store.totals(T0, T0 + 100_000).energyJ).toBe(50 * 99)
+    expect((db.prepare('SELECT count(*) AS n FROM samples').get() as { n: number }).n).toBe(100)
+  })
+})
+
+describe('SettingsStore', () => {
+  it('round-trips settings and rejects unknown keys and bad values, naming the field', () => {
+    const { db } = openStore()
+    const settings = new SettingsStore(db, defaultSettings('fr-FR'))
+    expect(settings.load().settings.countryIso3).toBe('FRA')
+    expect(settings.update({ pricePerKWh: 0.2516, currency: 'EUR' }).pricePerKWh).toBe(0.2516)
+    expect(settings.load().settings.pricePerKWh).toBe(0.2516)
+    expect(() => settings.update({ pricePerKWh: -1 })).toThrow(/pricePerKWh/)
+    expect(() => settings.update({ colour: 'blue' } as never)).toThrow(/colour/)
+  })
+
+  it('reports a corrupt stored value by name, uses the default, and keeps the stored row', () => {
+    const { db } = openStore()
+    const settings = new SettingsStore(db, defaultSettings('de-DE'))
+    settings.update({ pricePerKWh: 0.4 })
+    db.prepare("INSERT INTO settings (key, value) VALUES ('maxGapS', '\"ten\"'), ('sampleIntervalMs', '{oops'), ('legacyThing', '1')").run()
+    const loaded = settings.load()
+    expect(loaded.settings.maxGapS).toBe(10)
+    expect(loaded.settings.pricePerKWh).toBe(0.4)
+    expect(loaded.problems.join('\n')).toMatch(/"maxGapS" is invalid/)
+    expect(loaded.problems.join('\n')).toMatch(/"sampleIntervalMs" is not valid JSON/)
+    expect(loaded.problems.join('\n')).toMatch(/unknown setting "legacyThing"/)
+    expect((db.prepare("SELECT value FROM settings WHERE key = 'maxGapS'").get() as { value: string }).value).toBe('"ten"')
+  })
+})

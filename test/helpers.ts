@@ -1,0 +1,63 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+export const FIXTURES = join(REPO_ROOT, 'test', 'fixtures')
+/** Shared fixtures beside the repository (not all of them may be copied into it). */
+export const SHARED_FIXTURES = resolve(REPO_ROOT, '..', 'shared', 'fixtures')
+export const DEMO_TRACE = join(REPO_ROOT, 'resources', 'demo', 'qwen3-asr-burst.nvidia-smi.csv')
+export const FAKE_SMI_DIR = join(REPO_ROOT, 'e2e', 'fake-nvidia-smi')
+
+export function tempDir(prefix = 'wattprint-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix))
+}
+
+export function readFixture(...parts: string[]): string {
+  return readFileSync(join(FIXTURES, ...parts), 'utf8')
+}
+
+/** A shared fixture, or null (the test then skips, saying why) when ../shared is absent. */
+export function sharedFixture(...parts: string[]): string | null {
+  const path = join(SHARED_FIXTURES, ...parts)
+  return existsSync(path) ? readFileSync(path, 'utf8') : null
+}
+
+/** The `--query-gpu ... --format=csv` section (header + data line) of an nvidia_gpu_exporter capture. */
+export function captureQueryGpuSections(capture: string): { state: string; header: string; row: string }[] {
+  const sections: { state: string; header: string; row: string }[] = []
+  const lines = capture.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^# (idle|load) :: query-gpu \(csv/.exec(lines[i] ?? '')
+    if (!m) continue
+    // Title line, command line, rule, then header and data.
+    const header = lines[i + 3] ?? ''
+    const row = lines[i + 4] ?? ''
+    sections.push({ state: m[1] ?? '', header, row })
+  }
+  return sections
+}
+
+/** Polls until `predicate` holds; fails with `what` after `timeoutMs`. */
+export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const start = Date.now()
+  while (!predicate()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+/** Puts the fake nvidia-smi first on PATH and sets its mode for processes started afterwards. */
+export function useFakeNvidiaSmi(env: Record<string, string | undefined>): () => void {
+  const saved = { ...process.env }
+  process.env.PATH = `${FAKE_SMI_DIR}:${saved.PATH ?? ''}`
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) delete process.env[key]
+    else process.env[key] = value
+  }
+  return () => {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key]
+    Object.assign(process.env, saved)
+  }
+}
