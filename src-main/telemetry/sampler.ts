@@ -103,11 +103,13 @@ export class Sampler {
       const wallMs = sample.tMs - prev.tMs
       const monoElapsedMs = monoMs - prev.monoMs
       const outcome = intervalEnergy(prev, sample, this.maxGapS)
-      if (outcome.kind === 'non-increasing') {
+      // Same instant again (a repeated line): drop it. Earlier than before while real time passed:
+      // the wall clock stepped back, so start afresh from here (a gap) instead of stalling.
+      if (outcome.kind === 'non-increasing' && monoElapsedMs < 100) {
         this.counts.duplicates++
         return
       }
-      if (Math.abs(wallMs - monoElapsedMs) > Math.max(5000, monoElapsedMs / 2)) {
+      if (outcome.kind === 'non-increasing' || Math.abs(wallMs - monoElapsedMs) > Math.max(5000, monoElapsedMs / 2)) {
         this.counts.clockJumps++
         gap = true
       } else if (outcome.kind === 'gap') {

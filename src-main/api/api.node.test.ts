@@ -1,0 +1,102 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { join } from 'node:path'
+import { DEMO_TRACE, tempDir, useFakeNvidiaSmi, waitFor } from '../../test/helpers.ts'
+import { invokeChannelNames } from '../contract/channels.ts'
+import { ApiError, dispatch, handlers } from './index.ts'
+import { WattprintService } from './service.ts'
+
+let service: WattprintService | null = null
+let restore: (() => void) | null = null
+afterEach(async () => {
+  await service?.stop()
+  service = null
+  restore?.()
+  restore = null
+})
+
+function open(speed = '20'): WattprintService {
+  restore = useFakeNvidiaSmi({ WATTPRINT_FAKE_SMI_SPEED: speed })
+  service = new WattprintService({
+    dbPath: join(tempDir(), 'api.db'),
+    host: 'headless',
+    version: 'test',
+    source: { kind: 'nvidia-smi' },
+    demoTraceFile: DEMO_TRACE,
+    locale: 'fr-FR',
+    flushIntervalMs: 200,
+    demoSpeed: 20,
+  })
+  service.start()
+  return service
+}
+
+async function rejection(promise: Promise<unknown>): Promise<ApiError> {
+  try {
+    await promise
+  } catch (error) {
+    if (error instanceof ApiError) return error
+    throw error
+  }
+  throw new Error('expected a rejection')
+}
+
+describe('the API contract, as both transports call it', () => {
+  it('has exactly one handler per channel', () => {
+    expect(Object.keys(handlers).sort()).toEqual([...invokeChannelNames].sort())
+  })
+
+  it('refuses unknown channels and malformed requests, naming the field', async () => {
+    const s = open()
+    expect((await rejection(dispatch(s, 'fs:readFile', {}))).code).toBe('not-found')
+    expect((await rejection(dispatch(s, 42, {}))).code).toBe('not-found')
+    expect((await rejection(dispatch(s, 'constructor', {}))).code).toBe('not-found')
+    expect((await rejection(dispatch(s, '__proto__', {}))).code).toBe('not-found')
+    const bad = await rejection(dispatch(s, 'telemetry:recent', { windowS: 1e9 }))
+    expect(bad.code).toBe('bad-request')
+    expect(bad.message).toMatch(/field "windowS"/)
+    expect((await rejection(dispatch(s, 'telemetry:recent', { windowS: '600' }))).message).toMatch(/windowS/)
+    expect((await rejection(dispatch(s, 'telemetry:status', { extra: 1 }))).message).toMatch(/extra/)
+    expect((await rejection(dispatch(s, 'settings:update', JSON.parse('{"__proto__": {"polluted": true}}')))).code).toBe('bad-request')
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    expect((await rejection(dispatch(s, 'report:range', { sinceMs: 10, untilMs: 5 }))).message).toMatch(/untilMs/)
+    expect((await rejection(dispatch(s, 'settings:update', { countryIso3: 'France' }))).message).toMatch(/countryIso3/)
+  })
+
+  it('records live GPU power from nvidia-smi into today\'s report, with the grid factor\'s source', async () => {
+    const s = open()
+    await waitFor(() => s.telemetryStatus().latest.length > 0, 'a live reading')
+    await new Promise((r) => setTimeout(r, 1500))
+    const today = (await dispatch(s, 'summary:today', {})) as ReturnType<WattprintService['today']>
+    expect(today.demo).toBe(false)
+    expect(today.samples).toBeGreaterThan(5)
+    expect(today.energyJ).toBeGreaterThan(0)
+    expect(today.footprint.grid?.id).toBe('grid:ember:FRA')
+    expect(today.footprint.grid?.source?.url).toMatch(/^https:/)
+    expect(today.footprint.cost).toBeNull()
+    await dispatch(s, 'settings:update', { pricePerKWh: 0.25, currency: 'EUR' })
+    const priced = (await dispatch(s, 'summary:today', {})) as typeof today
+    expect(priced.footprint.cost).toBeGreaterThan(0)
+    expect(priced.footprint.price?.origin).toBe('user')
+  })
+
+  it('keeps the demo out of the real history', async () => {
+    const s = open()
+    await dispatch(s, 'demo:start', {})
+    await waitFor(() => s.telemetryStatus().demo && s.telemetryStatus().latest.length > 0, 'demo readings')
+    await new Promise((r) => setTimeout(r, 1200))
+    const demoToday = s.today()
+    expect(demoToday.demo).toBe(true)
+    expect(demoToday.devices.map((d) => d.deviceId)).toEqual(['demo:0'])
+    await dispatch(s, 'demo:stop', {})
+    const real = s.report(0, Date.now() + 1)
+    expect(real.devices.some((d) => d.deviceId.startsWith('demo'))).toBe(false)
+  })
+
+  it('applies a new sampling interval without a restart', async () => {
+    const s = open()
+    await waitFor(() => s.telemetryStatus().source.state === 'ok', 'live source')
+    const settings = (await dispatch(s, 'settings:update', { sampleIntervalMs: 500 })) as { sampleIntervalMs: number }
+    expect(settings.sampleIntervalMs).toBe(500)
+    await waitFor(() => s.telemetryStatus().source.state === 'ok', 'the source back after the restart')
+  })
+})
