@@ -19,7 +19,7 @@ export default tseslint.config(
     },
   },
   { files: ['src-renderer/**/*.ts'], languageOptions: { globals: globals.browser } },
-  { files: ['src-main/**/*.ts', 'e2e/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'bin/**/*.js', '*.config.*'], languageOptions: { globals: globals.node } },
+  { files: ['src-main/**/*.ts', 'e2e/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'bin/**/*.js', '*.config.*'], languageOptions: { globals: globals.node } },
   {
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',

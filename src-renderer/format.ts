@@ -44,6 +44,7 @@ export function formatBytesGiB(bytes: number | null, locale = 'en'): string {
   return bytes === null ? '—' : `${fixed(bytes / 1024 ** 3, locale, 1)} GiB`
 }
 
-export function formatTime(tMs: number, locale = 'en'): string {
-  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(tMs)
+/** Hours and minutes as the locale writes them (4:17 PM, 16:17). */
+export function formatClock(tMs: number, locale = 'en'): string {
+  return new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' }).format(tMs)
 }

@@ -53,11 +53,11 @@ export function useFakeNvidiaSmi(env: Record<string, string | undefined>): () =>
   const saved = { ...process.env }
   process.env.PATH = `${FAKE_SMI_DIR}:${saved.PATH ?? ''}`
   for (const [key, value] of Object.entries(env)) {
-    if (value === undefined) delete process.env[key]
+    if (value === undefined) Reflect.deleteProperty(process.env, key)
     else process.env[key] = value
   }
   return () => {
-    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key]
+    for (const key of Object.keys(process.env)) if (!(key in saved)) Reflect.deleteProperty(process.env, key)
     Object.assign(process.env, saved)
   }
 }

@@ -9,7 +9,8 @@
  *   WATTPRINT_FAKE_SMI_MODE   normal | no-device | driver-error | not-permitted | exit-after=N |
  *                             hang-after=N | garbage-every=N | once
  *   WATTPRINT_FAKE_SMI_STATE  a file counting launches; with WATTPRINT_FAKE_SMI_FAIL_LAUNCHES=K
- *                             the first K launches use MODE and later ones run normally
+ *                             the first K launches use MODE and later ones WATTPRINT_FAKE_SMI_LATER_MODE
+ *                             (default normal)
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
@@ -36,7 +37,7 @@ function launchNumber(): number {
 }
 
 const failLaunches = Number(env.WATTPRINT_FAKE_SMI_FAIL_LAUNCHES ?? 'Infinity')
-const mode = launchNumber() <= failLaunches ? (env.WATTPRINT_FAKE_SMI_MODE ?? 'normal') : 'normal'
+const mode = launchNumber() <= failLaunches ? (env.WATTPRINT_FAKE_SMI_MODE ?? 'normal') : (env.WATTPRINT_FAKE_SMI_LATER_MODE ?? 'normal')
 const option = (name: string): number | null => {
   const m = new RegExp(`${name}=(\\d+)`).exec(mode)
   return m ? Number(m[1]) : null

@@ -181,7 +181,9 @@ function runReport(args: readonly string[]): number {
 }
 
 function parseSource(text: string | undefined): SourceChoice {
-  if (text === undefined || text === 'nvidia-smi') return { kind: 'nvidia-smi' }
+  // WATTPRINT_NVIDIA_SMI names the executable (a non-standard install, or tests).
+  const command = process.env.WATTPRINT_NVIDIA_SMI
+  if (text === undefined || text === 'nvidia-smi') return command ? { kind: 'nvidia-smi', command } : { kind: 'nvidia-smi' }
   if (text.startsWith('replay:')) {
     const file = text.slice('replay:'.length)
     if (!file) throw new UsageError('--source replay:FILE needs a file')
@@ -222,10 +224,13 @@ async function runRecord(args: readonly string[]): Promise<number> {
     lastStatus = line
   })
   service.start()
+  const cpuAtStart = process.cpuUsage()
   await waitForStop(durationS)
   const report = service.report(startedMs, Date.now() + 1)
   await service.stop()
-  const out = { durationS: (Date.now() - startedMs) / 1000, energyJ: report.energyJ, energyKWh: report.footprint.energyKWh, samples: report.samples, gaps: report.gaps, devices: report.devices }
+  const cpu = process.cpuUsage(cpuAtStart)
+  // CPU the recorder used while recording (start-up and nvidia-smi's own time excluded), so users can check its cost.
+  const out = { durationS: (Date.now() - startedMs) / 1000, cpuS: (cpu.user + cpu.system) / 1e6, energyJ: report.energyJ, energyKWh: report.footprint.energyKWh, samples: report.samples, gaps: report.gaps, devices: report.devices }
   process.stdout.write(values.json ? `${JSON.stringify(out, null, 2)}\n` : `recorded ${out.samples} samples, ${out.energyKWh.toFixed(5)} kWh in ${out.durationS.toFixed(0)} s\n`)
   return 0
 }

@@ -185,7 +185,10 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     close: async () => {
       unsubscribe()
       for (const client of sseClients) client.end()
-      await new Promise<void>((r) => server.close(() => r()))
+      const closed = new Promise<void>((r) => server.close(() => r()))
+      // Browsers keep idle connections open; they must not hold the shutdown.
+      server.closeAllConnections()
+      await closed
     },
   }
 }

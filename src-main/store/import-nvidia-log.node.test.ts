@@ -40,7 +40,7 @@ describe('importing real nvidia-smi logs', () => {
     const text = readFileSync(DEMO_TRACE, 'utf8')
     const summary = importNvidiaSmiLog(freshStore(), text, { file: 'demo.csv', zone: 'UTC', maxGapS: 10 })
     expect(summary.imported).toBe(652)
-    expect(summary.lastMs! - summary.firstMs!).toBeGreaterThan(64_000)
+    expect((summary.lastMs ?? 0) - (summary.firstMs ?? 0)).toBeGreaterThan(64_000)
     expect(summary.energyJ).toBeCloseTo(referenceEnergyJ(text, 10), 6)
     expect(summary.energyJ).toBeGreaterThan(5_000)
     expect(summary.energyJ).toBeLessThan(8_000)
@@ -82,7 +82,7 @@ describe('importing real nvidia-smi logs', () => {
     const text = readFixture('nvidia-logs', 'JimZeyuYang__GPU_Power_Benchmark__5050_A100_gpudata.csv')
     const utc = importNvidiaSmiLog(freshStore(), text, { file: 'a.csv', zone: 'UTC', maxGapS: 10 })
     const tokyo = importNvidiaSmiLog(freshStore(), text, { file: 'a.csv', zone: 'Asia/Tokyo', maxGapS: 10 })
-    expect(utc.firstMs! - tokyo.firstMs!).toBe(9 * 3600_000)
+    expect((utc.firstMs ?? 0) - (tokyo.firstMs ?? 0)).toBe(9 * 3600_000)
   })
 
   it('counts bad lines by reason, with the first line number, and imports the rest', () => {

@@ -28,6 +28,28 @@ interface RollupDelta {
   maxPowerW: number | null
 }
 
+type TotalsRow = {
+  device_key: string
+  name: string
+  energy_j: number | null
+  integrated_s: number | null
+  n: number
+  gaps: number | null
+  max_power_w: number | null
+}
+
+const RAW_TOTALS_SQL = `SELECT d.device_key, d.name, sum(s.energy_j) AS energy_j, sum(s.interval_s) AS integrated_s,
+    count(*) AS n, sum(s.gap) AS gaps, max(s.power_w) AS max_power_w
+  FROM samples s JOIN devices d ON d.id = s.device_id
+  WHERE s.t_ms >= ? AND s.t_ms < ? GROUP BY d.id`
+
+function rollupTotalsSql(table: 'rollup_minute' | 'rollup_hour'): string {
+  return `SELECT d.device_key, d.name, sum(r.energy_j) AS energy_j, sum(r.integrated_s) AS integrated_s,
+      sum(r.samples) AS n, sum(r.gaps) AS gaps, max(r.max_power_w) AS max_power_w
+    FROM ${table} r JOIN devices d ON d.id = r.device_id
+    WHERE r.bucket_ms >= ? AND r.bucket_ms < ? GROUP BY d.id`
+}
+
 type SampleRow = {
   device_key: string
   t_ms: number
@@ -106,7 +128,8 @@ export class SampleStore {
   }
 
   /**
-   * Totals over [sinceMs, untilMs). Raw samples answer where they are kept; before the raw
+   * Totals over [sinceMs, untilMs). Whole minutes come from the minute rollups and the partial
+   * minutes at the edges from raw samples, so a day costs ~1,440 rows, not 86,400. Before the raw
    * horizon (purged by retention) the hour rollups answer, so such ranges resolve to the hour.
    */
   totals(sinceMs: number, untilMs: number): RangeTotals {
@@ -115,33 +138,27 @@ export class SampleStore {
     const perDevice = new Map<string, DeviceTotals>()
     let samples = 0
     let gaps = 0
-    const add = (r: { device_key: string; name: string; energy_j: number | null; integrated_s: number | null; n: number; gaps: number | null; max_power_w: number | null }): void => {
-      const t = perDevice.get(r.device_key) ?? { deviceId: r.device_key, name: r.name, energyJ: 0, integratedS: 0, maxPowerW: null }
-      t.energyJ += r.energy_j ?? 0
-      t.integratedS += r.integrated_s ?? 0
-      if (r.max_power_w !== null) t.maxPowerW = Math.max(t.maxPowerW ?? r.max_power_w, r.max_power_w)
-      perDevice.set(r.device_key, t)
-      samples += r.n
-      gaps += r.gaps ?? 0
+    const add = (table: 'raw' | 'rollup_minute' | 'rollup_hour', from: number, to: number): void => {
+      if (from >= to) return
+      const rows = this.db.prepare(table === 'raw' ? RAW_TOTALS_SQL : rollupTotalsSql(table)).all(from, to) as TotalsRow[]
+      for (const r of rows) {
+        const t = perDevice.get(r.device_key) ?? { deviceId: r.device_key, name: r.name, energyJ: 0, integratedS: 0, maxPowerW: null }
+        t.energyJ += r.energy_j ?? 0
+        t.integratedS += r.integrated_s ?? 0
+        if (r.max_power_w !== null) t.maxPowerW = Math.max(t.maxPowerW ?? r.max_power_w, r.max_power_w)
+        perDevice.set(r.device_key, t)
+        samples += r.n
+        gaps += r.gaps ?? 0
+      }
     }
-    if (rawFrom < untilMs) {
-      const rows = this.db
-        .prepare(`SELECT d.device_key, d.name, sum(s.energy_j) AS energy_j, sum(s.interval_s) AS integrated_s,
-            count(*) AS n, sum(s.gap) AS gaps, max(s.power_w) AS max_power_w
-          FROM samples s JOIN devices d ON d.id = s.device_id
-          WHERE s.t_ms >= ? AND s.t_ms < ? GROUP BY d.id ORDER BY d.idx, d.device_key`)
-        .all(rawFrom, untilMs) as Parameters<typeof add>[0][]
-      rows.forEach(add)
-    }
-    if (sinceMs < horizon) {
-      const rows = this.db
-        .prepare(`SELECT d.device_key, d.name, sum(r.energy_j) AS energy_j, sum(r.integrated_s) AS integrated_s,
-            sum(r.samples) AS n, sum(r.gaps) AS gaps, max(r.max_power_w) AS max_power_w
-          FROM rollup_hour r JOIN devices d ON d.id = r.device_id
-          WHERE r.bucket_ms >= ? AND r.bucket_ms < ? GROUP BY d.id ORDER BY d.idx, d.device_key`)
-        .all(Math.floor(sinceMs / HOUR_MS) * HOUR_MS, Math.min(horizon, untilMs)) as Parameters<typeof add>[0][]
-      rows.forEach(add)
-    }
+    const minutesFrom = Math.ceil(rawFrom / MINUTE_MS) * MINUTE_MS
+    const minutesTo = Math.floor(untilMs / MINUTE_MS) * MINUTE_MS
+    if (minutesFrom < minutesTo) {
+      add('raw', rawFrom, minutesFrom)
+      add('rollup_minute', minutesFrom, minutesTo)
+      add('raw', minutesTo, untilMs)
+    } else add('raw', rawFrom, untilMs)
+    if (sinceMs < horizon) add('rollup_hour', Math.floor(sinceMs / HOUR_MS) * HOUR_MS, Math.min(horizon, untilMs))
     const devices = [...perDevice.values()]
     return { energyJ: devices.reduce((sum, d) => sum + d.energyJ, 0), samples, gaps, devices }
   }

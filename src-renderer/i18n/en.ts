@@ -13,7 +13,7 @@ export const en = {
     fix: 'How to fix it',
     tryDemo: 'Try the demo',
     demoOn:
-      'Demo: replaying a real recording (a Qwen3-ASR speech-recognition burst on a 24 GB-class NVIDIA GPU). These numbers are not yours and are never saved to your history.',
+      'Replaying a real recording (a Qwen3-ASR speech-recognition burst on a 24 GB-class NVIDIA GPU). These numbers are not yours and are never saved to your history.',
     stopDemo: 'Stop demo',
     storage: 'Storage problem',
   },

@@ -130,7 +130,7 @@ describe('nvidia-smi logs over time', () => {
     expect(header).toEqual({ ok: false, message: expect.stringMatching(/timestamp/) })
   })
 
-  it.each([
+  it.for([
     'eobo0530__vlm_optimization__gpu_log.csv',
     'PranavDani__Flame__fluidsGL-smi.csv',
     'nazminarisbekovanazmi-ai__MDDAir__gpu_telemetry.csv',

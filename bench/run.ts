@@ -1,0 +1,84 @@
+// Benchmarks: what the monitor costs. `npm run bench` (about 2 minutes); figures go to stdout.
+import { execFile } from 'node:child_process'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { promisify } from 'node:util'
+import { DEMO_TRACE, FAKE_SMI_DIR, REPO_ROOT, tempDir } from '../test/helpers.ts'
+import type { Device, Sample } from '../src-main/contract/telemetry.ts'
+import { openDatabase } from '../src-main/store/database.ts'
+import { SampleStore, type IngestRow } from '../src-main/store/sample-store.ts'
+import { parseRecord, streamColumnMap } from '../src-main/telemetry/parsers/nvidia-smi-csv.parse.ts'
+
+const run = promisify(execFile)
+const quick = process.argv.includes('--quick')
+
+function line(i: number): string {
+  return `2026/11/29 12:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.123, 0, GPU-5f3c9b1e-0000-4000-8000-000000000000, NVIDIA GeForce RTX 4090, ${(200 + (i % 97)).toFixed(2)}, 450.00, 97, 41, 19691, 24564, 66, 2520, P2`
+}
+
+function benchParser(): void {
+  const map = streamColumnMap()
+  const lines = Array.from({ length: 100_000 }, (_, i) => line(i))
+  const start = performance.now()
+  let ok = 0
+  for (const l of lines) if (parseRecord(l, map).ok) ok++
+  const ms = performance.now() - start
+  console.log(`parser: ${((ms * 1000) / lines.length).toFixed(2)} µs per nvidia-smi line (${ok} lines)`)
+}
+
+function benchStorage(): void {
+  const dir = tempDir('wattprint-bench-')
+  const path = join(dir, 'bench.db')
+  const db = openDatabase(path)
+  db.exec('PRAGMA wal_checkpoint(TRUNCATE)')
+  const emptyBytes = statSync(path).size
+  const store = new SampleStore(db)
+  const device: Device = { deviceId: 'GPU-bench', index: 0, name: 'NVIDIA GeForce RTX 4090', memTotalB: 24564 * 1024 ** 2, source: 'nvidia-smi' }
+  const t0 = Date.UTC(2026, 10, 29)
+  const rows: IngestRow[] = []
+  const start = performance.now()
+  for (let i = 0; i < 86_400; i++) {
+    const powerW = 22 + ((i * 7919) % 300) + (i % 100) / 100
+    const sample: Sample = { tMs: t0 + i * 1000, deviceId: device.deviceId, powerW, powerLimitW: 450, utilPct: i % 100, memUtilPct: (i * 3) % 100, memUsedB: 19691 * 1024 ** 2, tempC: 40 + (i % 40), smClockMhz: 210 + (i % 2300), pstate: i % 3 === 0 ? 8 : 2 }
+    rows.push({ sample, device, energyJ: i === 0 ? null : powerW, intervalS: i === 0 ? null : 1, gap: false })
+    // The sampler flushes every 5 s: 5 rows per transaction at 1 Hz.
+    if (rows.length === 5) store.ingest(rows.splice(0))
+  }
+  store.ingest(rows.splice(0))
+  const ms = performance.now() - start
+  db.exec('PRAGMA wal_checkpoint(TRUNCATE)')
+  const bytes = statSync(path).size - emptyBytes
+  const totalsStart = performance.now()
+  store.totals(t0, t0 + 86_400_000)
+  const totalsMs = performance.now() - totalsStart
+  db.close()
+  console.log(`store: ${(bytes / 1024 / 1024).toFixed(1)} MiB per GPU-day at 1 Hz (${Math.round(bytes / 86_400)} B per reading, rollups included)`)
+  console.log(`store: ${((ms * 1000) / 86_400).toFixed(1)} µs per reading to ingest in 5-reading transactions (${(ms / 1000).toFixed(1)} s for a day)`)
+  console.log(`store: ${totalsMs.toFixed(1)} ms to total a whole day (minute rollups, raw samples at the edges)`)
+}
+
+/** The Qwen3-ASR trace thinned to one reading a second: a real 1 Hz log. */
+function oneHertzTrace(dir: string): string {
+  const [header, ...rows] = readFileSync(DEMO_TRACE, 'utf8').trim().split('\n')
+  const path = join(dir, 'trace-1hz.csv')
+  writeFileSync(path, [header, ...rows.filter((_, i) => i % 10 === 0)].join('\n') + '\n')
+  return path
+}
+
+async function benchRecorder(label: string, seconds: number, speed: number): Promise<void> {
+  const dir = tempDir('wattprint-bench-')
+  const { stdout } = await run(process.execPath, [join(REPO_ROOT, 'bin', 'wattprint.js'), 'record', '--db', join(dir, 'r.db'), '--duration', String(seconds), '--json'], {
+    env: { ...process.env, PATH: `${FAKE_SMI_DIR}:${process.env.PATH ?? ''}`, WATTPRINT_FAKE_SMI_TRACE: oneHertzTrace(dir), WATTPRINT_FAKE_SMI_SPEED: String(speed) },
+  })
+  const out = JSON.parse(stdout) as { cpuS: number; samples: number; durationS: number }
+  const sampledSeconds = out.samples // one reading per sampled second
+  const cpuPerHour = (out.cpuS / sampledSeconds) * 3600
+  console.log(`recorder (${label}): ${out.cpuS.toFixed(2)} CPU s for ${out.samples} readings in ${out.durationS.toFixed(0)} s → ${cpuPerHour.toFixed(1)} CPU s per hour of 1 Hz sampling (start-up excluded)`)
+}
+
+console.log(`node ${process.version}, ${process.platform} ${process.arch}`)
+benchParser()
+benchStorage()
+await benchRecorder('1 Hz in real time', quick ? 15 : 60, 1)
+await benchRecorder('an hour of 1 Hz readings at 60×', quick ? 10 : 60, 60)

@@ -1,0 +1,57 @@
+import type { Locator, Page } from '@playwright/test'
+
+/** The dashboard, as a user sees it. */
+export class DashboardPage {
+  readonly page: Page
+  readonly statusBanner: Locator
+  readonly demoBanner: Locator
+  readonly gpuCards: Locator
+  readonly chart: Locator
+  readonly todayEnergy: Locator
+  readonly todayCo2e: Locator
+  readonly todayCost: Locator
+  readonly factorDialog: Locator
+  readonly settingsDialog: Locator
+
+  constructor(page: Page) {
+    this.page = page
+    this.statusBanner = page.getByTestId('status-banner')
+    this.demoBanner = page.getByTestId('demo-banner')
+    this.gpuCards = page.getByTestId('gpu-card')
+    this.chart = page.getByTestId('power-chart')
+    this.todayEnergy = page.getByTestId('today-energy')
+    this.todayCo2e = page.getByTestId('today-co2e')
+    this.todayCost = page.getByTestId('today-cost')
+    this.factorDialog = page.getByTestId('factor-dialog')
+    this.settingsDialog = page.getByTestId('settings-dialog')
+  }
+
+  async open(url: string): Promise<void> {
+    await this.page.goto(url)
+    await this.page.getByText('Wattprint', { exact: true }).waitFor()
+  }
+
+  card(name: string | RegExp): Locator {
+    return this.gpuCards.filter({ hasText: name })
+  }
+
+  async startDemo(): Promise<void> {
+    await this.page.getByTestId('start-demo').click()
+    await this.demoBanner.waitFor()
+  }
+
+  async explain(what: 'energy' | 'co2e' | 'cost'): Promise<void> {
+    await this.page.getByTestId(`explain-${what}`).click()
+    await this.factorDialog.waitFor()
+  }
+
+  async setSettings(values: { country?: string; price?: string; currency?: string; grid?: string }): Promise<void> {
+    await this.page.getByTestId('open-settings').click()
+    await this.settingsDialog.waitFor()
+    if (values.country) await this.page.getByTestId('settings-country').selectOption(values.country)
+    if (values.grid !== undefined) await this.page.getByTestId('settings-grid').fill(values.grid)
+    if (values.price !== undefined) await this.page.getByTestId('settings-price').fill(values.price)
+    if (values.currency) await this.page.getByTestId('settings-currency').fill(values.currency)
+    await this.page.getByTestId('settings-save').click()
+  }
+}

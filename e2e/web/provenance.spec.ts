@@ -1,0 +1,60 @@
+import { DashboardPage } from './dashboard.page.ts'
+import { expect, screenshot, test } from './fixtures.ts'
+
+test.describe('every figure says where it comes from', () => {
+  test.use({ hostOptions: { env: { WATTPRINT_FAKE_SMI_SPEED: '3', LANG: 'de_DE.UTF-8' } } })
+
+  test('CO2e and cost open their formula and sources; settings change the numbers', async ({ page, host }) => {
+    const dashboard = new DashboardPage(page)
+    await dashboard.open(host.url)
+    await expect(dashboard.gpuCards).toHaveCount(1, { timeout: 15_000 })
+    await expect(dashboard.todayCo2e).toHaveText(/\d/, { timeout: 15_000 })
+
+    // Cost is unknown until a price is set: no invented tariff.
+    await expect(dashboard.todayCost).toHaveText('—')
+    await expect(page.getByTestId('set-price')).toBeVisible()
+
+    await dashboard.setSettings({ country: 'POL' })
+    await dashboard.explain('co2e')
+    await expect(dashboard.factorDialog).toContainText('CO2e (kg) = energy (kWh) × grid intensity (g CO2e/kWh) ÷ 1000')
+    await expect(dashboard.factorDialog).toContainText('Grid average, Poland')
+    await expect(dashboard.factorDialog).toContainText('Ember')
+    await expect(dashboard.factorDialog).toContainText('CC BY-SA 4.0')
+    await expect(dashboard.factorDialog.getByRole('link')).toHaveAttribute('href', /^https:\/\/ember-climate\.org\//)
+    const countries = await host.invoke<{ countries: { iso3: string; gCo2ePerKWh: number }[] }>('factors:countries')
+    const pol = countries.countries.find((c) => c.iso3 === 'POL')?.gCo2ePerKWh
+    await expect(dashboard.factorDialog).toContainText(`${pol} g CO2e/kWh`)
+    await screenshot(page, 'co2e-source')
+    await page.keyboard.press('Escape')
+    await expect(dashboard.factorDialog).toBeHidden()
+
+    // A cleaner grid gives less CO2e for the same energy.
+    const today = await host.invoke<{ footprint: { co2eKg: number; energyKWh: number } }>('summary:today')
+    expect(today.footprint.co2eKg / today.footprint.energyKWh).toBeCloseTo((pol ?? 0) / 1000, 6)
+    await dashboard.setSettings({ grid: '20' })
+    await dashboard.explain('co2e')
+    await expect(dashboard.factorDialog).toContainText('Grid intensity you entered')
+    await expect(dashboard.factorDialog).toContainText('entered by you in Settings')
+    await page.getByTestId('factor-close').click()
+
+    // A bad value gets a message naming the field; nothing is saved.
+    await dashboard.setSettings({ price: '-3' })
+    await expect(page.getByTestId('settings-error')).toContainText('pricePerKWh')
+    await page.keyboard.press('Escape')
+
+    await dashboard.setSettings({ price: '0.30', currency: 'EUR' })
+    await expect(dashboard.todayCost).toHaveText(/€/)
+    await dashboard.explain('cost')
+    await expect(dashboard.factorDialog).toContainText('Electricity price you entered')
+    await expect(dashboard.factorDialog).toContainText('0.3 EUR/kWh')
+    await screenshot(page, 'cost-source')
+  })
+
+  test('the page carries a strict Content-Security-Policy and the API wants the token', async ({ page, host }) => {
+    const response = await page.goto(host.url)
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'")
+    expect(response?.headers()['content-security-policy']).toContain("object-src 'none'")
+    const anonymous = await fetch(`${host.base}/api/invoke/settings:get`, { method: 'POST', body: '{}' })
+    expect(anonymous.status).toBe(401)
+  })
+})
