@@ -6,12 +6,12 @@ const chromium = process.env.WATTPRINT_CHROMIUM ?? (existsSync('/usr/bin/chromiu
 
 export default defineConfig({
   testDir: 'e2e',
-  outputDir: 'test-results',
+  outputDir: 'test-results/playwright',
   fullyParallel: false,
   workers: 1,
   retries: 0,
   timeout: 60_000,
-  reporter: process.env.CI ? [['list']] : [['list']],
+  reporter: [['list'], ['json', { outputFile: 'test-results/playwright.json' }]],
   projects: [
     {
       name: 'web',

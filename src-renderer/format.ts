@@ -43,8 +43,3 @@ export function formatMoney(amount: number, currency: string, locale = 'en'): st
 export function formatBytesGiB(bytes: number | null, locale = 'en'): string {
   return bytes === null ? '—' : `${fixed(bytes / 1024 ** 3, locale, 1)} GiB`
 }
-
-/** Hours and minutes as the locale writes them (4:17 PM, 16:17). */
-export function formatClock(tMs: number, locale = 'en'): string {
-  return new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' }).format(tMs)
-}

@@ -1,5 +1,6 @@
 import { _electron as electron, expect, test } from '@playwright/test'
-import { existsSync, mkdtempSync } from 'node:fs'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -7,15 +8,18 @@ import { fileURLToPath } from 'node:url'
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
-/** The Electron binary's path, or why there is none (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1). */
+/**
+ * The Electron binary's path, or why there is none. Reads the package's path.txt instead of
+ * require('electron'), which would try to download the binary (no network here).
+ */
 function electronBinary(): { path: string } | { why: string } {
-  try {
-    const path = createRequire(import.meta.url)('electron') as unknown
-    if (typeof path === 'string' && existsSync(path)) return { path }
-    return { why: 'the Electron binary is not installed (npm install ran with ELECTRON_SKIP_BINARY_DOWNLOAD=1, as on CI)' }
-  } catch (error) {
-    return { why: `the electron package cannot give its binary: ${String(error).split('\n')[0]}` }
+  const packageDir = dirname(createRequire(import.meta.url).resolve('electron/package.json'))
+  const pathFile = join(packageDir, 'path.txt')
+  if (!existsSync(pathFile)) {
+    return { why: 'the Electron binary is not installed (npm install ran with ELECTRON_SKIP_BINARY_DOWNLOAD=1, as on CI, where it cannot be downloaded)' }
   }
+  const path = join(packageDir, 'dist', readFileSync(pathFile, 'utf8').trim())
+  return existsSync(path) ? { path } : { why: `the Electron binary is missing at ${path}` }
 }
 
 const binary = electronBinary()
@@ -28,11 +32,19 @@ test.describe('the desktop app (Electron)', () => {
   test('opens a sandboxed, isolated window with the preload API and no Node', async () => {
     if (!('path' in binary)) return
     const dir = mkdtempSync(join(tmpdir(), 'wattprint-electron-'))
+    // A headless Linux box has no display: give Electron a virtual one.
+    let xvfb: ChildProcess | null = null
+    let display = process.env.DISPLAY
+    if (process.platform === 'linux' && !display && existsSync('/usr/bin/Xvfb')) {
+      display = ':97'
+      xvfb = spawn('/usr/bin/Xvfb', [display, '-screen', '0', '1280x900x24'], { stdio: 'ignore' })
+      await new Promise((r) => setTimeout(r, 500))
+    }
     const app = await electron.launch({
       executablePath: binary.path,
       args: [join(REPO_ROOT, 'out', 'main', 'main.js'), '--no-sandbox'],
       cwd: REPO_ROOT,
-      env: { ...process.env, XDG_CONFIG_HOME: dir, WATTPRINT_DB: join(dir, 'wattprint.db'), WATTPRINT_SOURCE: `replay:${join(REPO_ROOT, 'resources', 'demo', 'qwen3-asr-burst.nvidia-smi.csv')}` },
+      env: { ...process.env, ...(display ? { DISPLAY: display } : {}), XDG_CONFIG_HOME: dir, WATTPRINT_DB: join(dir, 'wattprint.db'), WATTPRINT_SOURCE: `replay:${join(REPO_ROOT, 'resources', 'demo', 'qwen3-asr-burst.nvidia-smi.csv')}` },
     })
     try {
       const page = await app.firstWindow()
@@ -50,6 +62,7 @@ test.describe('the desktop app (Electron)', () => {
       expect(refused).toMatch(/windowS/)
     } finally {
       await app.close()
+      xvfb?.kill()
     }
   })
 })
