@@ -1,10 +1,16 @@
 import { averageIntensity } from '@tgwf/co2'
 import countries from 'i18n-iso-countries'
-import en from 'i18n-iso-countries/langs/en.json' with { type: 'json' }
 import type { Factor, Source } from '../contract/provenance.ts'
 import type { Country } from '../contract/settings.ts'
 
-countries.registerLocale(en)
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' })
+
+/** English name of a country from its ISO3 code (the runtime's CLDR data, no locale file to load). */
+function countryName(iso3: string): string {
+  if (iso3 === 'WORLD') return 'World'
+  const iso2 = countries.alpha3ToAlpha2(iso3)
+  return (iso2 && regionNames.of(iso2)) || iso3
+}
 
 /** Version of @tgwf/co2 whose Ember table we use; a unit test pins it to the installed package. */
 export const CO2JS_VERSION = '0.19.0'
@@ -29,7 +35,7 @@ const LOCATION_NOTE =
 export function countryGridFactor(iso3: string): Factor | null {
   const value = gridIntensityGPerKWh[iso3]
   if (value === undefined) return null
-  const name = iso3 === 'WORLD' ? 'World' : (countries.getName(iso3, 'en') ?? iso3)
+  const name = countryName(iso3)
   return {
     id: `grid:ember:${iso3}`,
     label: `Grid average, ${name}`,
@@ -74,7 +80,7 @@ export function userPriceFactor(pricePerKWh: number, currency: string): Factor {
 export function gridCountries(): Country[] {
   return Object.entries(gridIntensityGPerKWh)
     .filter(([code]) => /^[A-Z]{3}$/.test(code) && countries.isValid(code))
-    .map(([iso3, gCo2ePerKWh]) => ({ iso3, name: countries.getName(iso3, 'en') ?? iso3, gCo2ePerKWh }))
+    .map(([iso3, gCo2ePerKWh]) => ({ iso3, name: countryName(iso3), gCo2ePerKWh }))
     .concat([{ iso3: 'WORLD', name: 'World average', gCo2ePerKWh: gridIntensityGPerKWh.WORLD ?? 0 }])
     .sort((a, b) => a.name.localeCompare(b.name))
 }
