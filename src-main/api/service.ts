@@ -57,7 +57,7 @@ export class WattprintService {
   settings: Settings
   readonly settingsProblems: string[]
   private live: Sampler
-  private demo: { sampler: Sampler; db: DatabaseSync } | null = null
+  private demo: { sampler: Sampler; db: DatabaseSync; store: SampleStore } | null = null
   private readonly listeners = new Set<PushListener>()
   private purgeTimer: NodeJS.Timeout | null = null
 
@@ -106,8 +106,9 @@ export class WattprintService {
       sourceId: 'demo',
       deviceName: 'Demo GPU (recorded Qwen3-ASR run)',
     })
-    const sampler = this.wire(new Sampler({ reader, store: new SampleStore(db), maxGapS: this.settings.maxGapS, flushIntervalMs: 1000 }), true)
-    this.demo = { sampler, db }
+    const store = new SampleStore(db)
+    const sampler = this.wire(new Sampler({ reader, store, maxGapS: this.settings.maxGapS, flushIntervalMs: 1000 }), true)
+    this.demo = { sampler, db, store }
     sampler.start()
     this.pushStatus()
   }
@@ -144,7 +145,7 @@ export class WattprintService {
     sampler.flush()
     const sinceMs = startOfLocalDayMs(Date.now())
     const untilMs = sinceMs + DAY_MS
-    const store = demo && this.demo ? new SampleStore(this.demo.db) : this.store
+    const store = this.demo?.store ?? this.store
     return buildReport(store.totals(sinceMs, untilMs), sinceMs, untilMs, this.settings, demo)
   }
 
