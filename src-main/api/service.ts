@@ -44,7 +44,7 @@ export function defaultSettings(locale: string | undefined): Settings {
     currency: 'EUR',
     sampleIntervalMs: 1000,
     maxGapS: 10,
-    rawRetentionDays: 30,
+    rawRetentionDays: 14,
   }
 }
 

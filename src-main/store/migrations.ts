@@ -13,7 +13,8 @@ export const MIGRATIONS: readonly string[] = [
   );
   -- energy_j: energy of the interval that ends at this sample (NULL when it could not be
   -- integrated); interval_s: its length when it was integrated; gap: 1 when the interval
-  -- before this sample was longer than maxGapS and was not bridged.
+  -- before this sample was longer than maxGapS and was not bridged. No index on t_ms alone: queries
+  -- walk the few devices (CROSS JOIN keeps devices outer) and seek the primary key; that saves ~35% of the file.
   CREATE TABLE samples (
     device_id INTEGER NOT NULL REFERENCES devices(id),
     t_ms INTEGER NOT NULL,
@@ -30,7 +31,6 @@ export const MIGRATIONS: readonly string[] = [
     pstate INTEGER,
     PRIMARY KEY (device_id, t_ms)
   ) WITHOUT ROWID;
-  CREATE INDEX samples_by_time ON samples (t_ms);
   CREATE TABLE rollup_minute (
     device_id INTEGER NOT NULL, bucket_ms INTEGER NOT NULL,
     energy_j REAL NOT NULL, integrated_s REAL NOT NULL, samples INTEGER NOT NULL, gaps INTEGER NOT NULL,

@@ -40,7 +40,7 @@ type TotalsRow = {
 
 const RAW_TOTALS_SQL = `SELECT d.device_key, d.name, sum(s.energy_j) AS energy_j, sum(s.interval_s) AS integrated_s,
     count(*) AS n, sum(s.gap) AS gaps, max(s.power_w) AS max_power_w
-  FROM samples s JOIN devices d ON d.id = s.device_id
+  FROM devices d CROSS JOIN samples s ON s.device_id = d.id
   WHERE s.t_ms >= ? AND s.t_ms < ? GROUP BY d.id`
 
 function rollupTotalsSql(table: 'rollup_minute' | 'rollup_hour'): string {
@@ -168,7 +168,7 @@ export class SampleStore {
     const rows = this.db
       .prepare(`SELECT d.device_key, s.t_ms, s.power_w, s.power_limit_w, s.util_pct, s.mem_util_pct, s.mem_used_b,
           s.temp_c, s.sm_clock_mhz, s.pstate
-        FROM samples s JOIN devices d ON d.id = s.device_id WHERE s.t_ms >= ? ORDER BY s.t_ms`)
+        FROM devices d CROSS JOIN samples s ON s.device_id = d.id WHERE s.t_ms >= ? ORDER BY s.t_ms`)
       .all(sinceMs) as SampleRow[]
     return rows.map((r) => ({
       tMs: r.t_ms,
@@ -196,7 +196,7 @@ export class SampleStore {
     const horizon = Math.floor(cutoffMs / HOUR_MS) * HOUR_MS
     if (horizon <= this.rawHorizonMs()) return 0
     return inTransaction(this.db, () => {
-      const result = this.db.prepare('DELETE FROM samples WHERE t_ms < ?').run(horizon)
+      const result = this.db.prepare('DELETE FROM samples WHERE device_id IN (SELECT id FROM devices) AND t_ms < ?').run(horizon)
       this.db.prepare('DELETE FROM rollup_minute WHERE bucket_ms < ?').run(horizon - 30 * DAY_MS)
       this.db.prepare(`INSERT INTO meta (key, value) VALUES ('raw_horizon_ms', ?)
         ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(String(horizon))
