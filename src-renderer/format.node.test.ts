@@ -6,6 +6,9 @@ import type { Sample } from '../src-main/contract/telemetry.ts'
 describe('display formats', () => {
   it.each([
     [3600, '1.00', 'Wh'],
+    [0, '0.00', 'Wh'],
+    [36, '0.01', 'Wh'],
+    [62, '0.0172', 'Wh'],
     [360_000, '100', 'Wh'],
     [3.6e6, '1.00', 'kWh'],
     [4.6332e12, '1.29', 'GWh'], // GPT-3's 1,287 MWh (Patterson et al. 2021)
@@ -16,6 +19,7 @@ describe('display formats', () => {
 
   it('picks g, kg or t for CO2e', () => {
     expect(formatMassKg(0.0123)).toEqual({ value: '12.3', unit: 'g' })
+    expect(formatMassKg(0.0000047)).toEqual({ value: '0.0047', unit: 'g' })
     expect(formatMassKg(552_000)).toEqual({ value: '552', unit: 't' })
     expect(formatMassKg(3.2)).toEqual({ value: '3.20', unit: 'kg' })
   })
@@ -25,7 +29,9 @@ describe('display formats', () => {
     expect(formatWatts(312.4)).toBe('312 W')
     expect(formatWatts(22.19)).toBe('22.2 W')
     expect(formatWatts(22.19, 'fr-FR')).toBe('22,2 W')
-    expect(formatMoney(0.0123, 'EUR', 'en')).toBe('€0.0123')
+    expect(formatMoney(0.0123, 'EUR', 'en')).toBe('€0.01')
+    expect(formatMoney(0.0000052, 'EUR', 'en')).toBe('€0.0000052')
+    expect(formatMoney(0, 'EUR', 'en')).toBe('€0.00')
     expect(formatMoney(12.5, 'EUR', 'fr-FR')).toMatch(/12,50\s€/)
   })
 })

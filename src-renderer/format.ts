@@ -6,9 +6,10 @@ function fixed(value: number, locale: string, digits: number): string {
   return new Intl.NumberFormat(locale, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(value)
 }
 
-/** 3 significant digits at most, never scientific notation. */
+/** About 3 significant digits, never scientific notation, and a tiny value never shown as 0. */
 function sig3(value: number, locale: string): string {
   const abs = Math.abs(value)
+  if (abs > 0 && abs < 1) return new Intl.NumberFormat(locale, { maximumSignificantDigits: 3 }).format(value)
   const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : 2
   return fixed(value, locale, digits)
 }
@@ -36,8 +37,10 @@ export function formatWatts(powerW: number | null, locale = 'en'): string {
   return powerW === null ? '—' : `${fixed(powerW, locale, powerW >= 100 ? 0 : 1)} W`
 }
 
+/** Money in the locale's format; amounts under one cent keep two significant digits. */
 export function formatMoney(amount: number, currency: string, locale = 'en'): string {
-  return new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: amount < 1 ? 4 : 2 }).format(amount)
+  const small = amount !== 0 && Math.abs(amount) < 0.01
+  return new Intl.NumberFormat(locale, { style: 'currency', currency, ...(small ? { maximumSignificantDigits: 2 } : {}) }).format(amount)
 }
 
 export function formatBytesGiB(bytes: number | null, locale = 'en'): string {
