@@ -4,6 +4,8 @@ import type { Report } from '../contract/footprint.ts'
 import type { Settings } from '../contract/settings.ts'
 import type { TelemetryStatus } from '../contract/telemetry.ts'
 import { countryFromLocale } from '../core/grid-factors.ts'
+import type { DataPack } from '../contract/reference.ts'
+import { bundledDataPack } from '../core/data-pack.ts'
 import { buildReport } from '../core/report.ts'
 import { startOfLocalDayMs } from '../core/time.ts'
 import { openDatabase } from '../store/database.ts'
@@ -40,6 +42,8 @@ export function defaultSettings(locale: string | undefined): Settings {
   return {
     countryIso3: countryFromLocale(locale),
     gridOverrideGPerKWh: null,
+    renewableSharePct: null,
+    electricityWaterLPerKWh: null,
     pricePerKWh: null,
     currency: 'EUR',
     sampleIntervalMs: 1000,
@@ -56,6 +60,8 @@ export class WattprintService {
   readonly settingsStore: SettingsStore
   settings: Settings
   readonly settingsProblems: string[]
+  /** The cited data set in use. */
+  pack: DataPack = bundledDataPack()
   private live: Sampler
   private demo: { sampler: Sampler; db: DatabaseSync; store: SampleStore } | null = null
   private readonly listeners = new Set<PushListener>()
@@ -146,13 +152,13 @@ export class WattprintService {
     const sinceMs = startOfLocalDayMs(Date.now())
     const untilMs = sinceMs + DAY_MS
     const store = this.demo?.store ?? this.store
-    return buildReport(store.totals(sinceMs, untilMs), sinceMs, untilMs, this.settings, demo)
+    return buildReport(store.totals(sinceMs, untilMs), sinceMs, untilMs, this.settings, demo, this.pack)
   }
 
   /** A period of the real history, [sinceMs, untilMs). */
   report(sinceMs: number, untilMs: number): Report {
     this.live.flush()
-    return buildReport(this.store.totals(sinceMs, untilMs), sinceMs, untilMs, this.settings, false)
+    return buildReport(this.store.totals(sinceMs, untilMs), sinceMs, untilMs, this.settings, false, this.pack)
   }
 
   async updateSettings(patch: Partial<Settings>): Promise<Settings> {

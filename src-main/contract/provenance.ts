@@ -21,8 +21,11 @@ export const FactorSchema = z.object({
   /** Year the value describes (e.g. the grid year), null when the source does not say. */
   year: z.number().int().nullable(),
   /** Who chose it: the data set, or the user in settings. */
-  origin: z.enum(['dataset', 'user']),
+  origin: z.enum(['dataset', 'user', 'assumption']),
   source: SourceSchema.nullable(),
   note: z.string().optional(),
+  /** Plausible range of the value (same unit), when its uncertainty is documented. */
+  low: z.number().optional(),
+  high: z.number().optional(),
 })
 export type Factor = z.infer<typeof FactorSchema>

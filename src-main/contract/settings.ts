@@ -11,6 +11,10 @@ export const SettingsSchema = z.strictObject({
   countryIso3: Iso3Schema,
   /** A grid intensity the user knows better than the country average, g CO2e/kWh. */
   gridOverrideGPerKWh: z.number().min(0).max(2000).nullable(),
+  /** Share of the electricity covered by a renewable contract, %: set, CO2e is market-based. */
+  renewableSharePct: z.number().min(0).max(100).nullable(),
+  /** Water consumed generating a kWh of the user's electricity, L/kWh (no verified default is bundled). */
+  electricityWaterLPerKWh: z.number().min(0).max(100).nullable(),
   /** Electricity price per kWh in `currency`; null until set. */
   pricePerKWh: z.number().min(0).max(100).nullable(),
   currency: CurrencySchema,

@@ -44,20 +44,33 @@ describe('grid factors from CO2.js (Ember yearly averages)', () => {
   })
 
   it('prefers the user value over the country average, and says it is the user\'s', () => {
-    const factor = gridFactorFor({ countryIso3: 'POL', gridOverrideGPerKWh: 120 })
-    expect(factor?.value).toBe(120)
-    expect(factor?.origin).toBe('user')
-    expect(gridFactorFor({ countryIso3: 'POL', gridOverrideGPerKWh: null })?.origin).toBe('dataset')
+    const choice = gridFactorFor({ countryIso3: 'POL', gridOverrideGPerKWh: 120 })
+    expect(choice?.factor.value).toBe(120)
+    expect(choice?.factor.origin).toBe('user')
+    expect(choice?.method).toBe('user-value')
+    expect(gridFactorFor({ countryIso3: 'POL', gridOverrideGPerKWh: null })).toMatchObject({ method: 'location-based', factor: { origin: 'dataset' } })
     expect(priceFactorFor({ pricePerKWh: null, currency: 'EUR' })).toBeNull()
   })
+
+  it('makes a market-based factor from a renewable share, citing the GHG Protocol', () => {
+    const location = gridFactorFor({ countryIso3: 'DEU', gridOverrideGPerKWh: null })
+    const market = gridFactorFor({ countryIso3: 'DEU', gridOverrideGPerKWh: null, renewableSharePct: 75 })
+    expect(market?.method).toBe('market-based')
+    expect(market?.factor.value).toBeCloseTo((location?.factor.value ?? 0) * 0.25, 9)
+    expect(market?.factor.source?.title).toMatch(/Scope 2/)
+    expect(gridFactorFor({ countryIso3: 'DEU', gridOverrideGPerKWh: null, renewableSharePct: 100 })?.factor.value).toBe(0)
+  })
 })
+
+const exact = { id: 'exact', label: 'exact', value: 1, unit: '×', year: null, origin: 'assumption' as const, source: null }
 
 describe('footprint', () => {
   const grid = userGridFactor(400)
   const price = userPriceFactor(0.3, 'EUR')
+  const base = { method: 'integrated-sampled-power' as const, measurement: exact, carbonMethod: 'user-value' as const, water: null, currency: 'EUR' }
 
   it('turns 1 kWh at 400 g/kWh and 0.30 EUR/kWh into 0.4 kg and 0.30 EUR', () => {
-    const fp = footprint(joulesFromKWh(1), { grid, price, currency: 'EUR', method: 'integrated-sampled-power' })
+    const fp = footprint(joulesFromKWh(1), { ...base, grid, price })
     expect(fp.energyKWh).toBeCloseTo(1, 12)
     expect(fp.co2eKg).toBeCloseTo(0.4, 12)
     expect(fp.cost).toBeCloseTo(0.3, 12)
@@ -68,7 +81,7 @@ describe('footprint', () => {
   it('is linear in energy', () => {
     fc.assert(
       fc.property(fc.double({ min: 0, max: 1e12, noNaN: true }), fc.double({ min: 0, max: 1e12, noNaN: true }), (a, b) => {
-        const ctx = { grid, price, currency: 'EUR', method: 'integrated-sampled-power' as const }
+        const ctx = { ...base, grid, price }
         const sum = footprint(a + b, ctx)
         const parts = [footprint(a, ctx), footprint(b, ctx)]
         const rel = (x: number, y: number): number => Math.abs(x - y) / Math.max(1, Math.abs(y))
@@ -87,8 +100,27 @@ describe('footprint', () => {
   })
 
   it('says "unknown" rather than zero when there is no grid figure or price', () => {
-    const fp = footprint(1e6, { grid: null, price: null, currency: 'EUR', method: 'integrated-sampled-power' })
+    const fp = footprint(1e6, { ...base, grid: null, price: null })
     expect(fp.co2eKg).toBeNull()
     expect(fp.cost).toBeNull()
+    expect(fp.waterL).toBeNull()
+  })
+
+  it('carries a range that holds the value and widens with each uncertain input', () => {
+    const measurement = { ...exact, low: 0.95, high: 1.05 }
+    const country = countryGridFactor('FRA')
+    if (!country) throw new Error('no FRA')
+    const fp = footprint(joulesFromKWh(10), { ...base, measurement, grid: country, price, carbonMethod: 'location-based' })
+    expect(fp.energyRangeKWh).toEqual([9.5, 10.5])
+    const [lo, hi] = fp.co2eRangeKg ?? [0, 0]
+    expect(lo).toBeLessThan(fp.co2eKg ?? 0)
+    expect(hi).toBeGreaterThan(fp.co2eKg ?? 0)
+    expect(lo).toBeCloseTo(10 * 0.95 * country.value * 0.9 / 1000, 9)
+    expect(fp.factors.map((f) => f.id)).toEqual(['exact', country.id, 'price:user'])
+  })
+
+  it('a factor with no documented range leaves the range at the value (user price)', () => {
+    const fp = footprint(joulesFromKWh(2), { ...base, grid, price })
+    expect(fp.costRange).toEqual([0.6, 0.6])
   })
 })

@@ -29,7 +29,8 @@ export const EMBER_SOURCE: Source = {
 const LOCATION_NOTE =
   'Location-based: the yearly average intensity of all electricity generated in the country ' +
   "(Ember's methodology says which emissions it counts). CO2.js takes the latest year Ember " +
-  'publishes for each country and does not record which year that is, so the year shows as unknown.'
+  'publishes for each country and does not record which year that is, so the year shows as unknown. ' +
+  "The range (±10%) is Wattprint's assumption for applying a yearly average to particular hours."
 
 /** Ember's yearly average for a country (or WORLD), or null when Ember has no figure for it. */
 export function countryGridFactor(iso3: string): Factor | null {
@@ -45,6 +46,9 @@ export function countryGridFactor(iso3: string): Factor | null {
     origin: 'dataset',
     source: EMBER_SOURCE,
     note: LOCATION_NOTE,
+    // A yearly average applied to particular hours: Wattprint's ±10% assumption, not Ember's.
+    low: value * 0.9,
+    high: value * 1.1,
   }
 }
 
@@ -100,10 +104,61 @@ export function countryFromLocale(locale: string | undefined): string {
   return 'WORLD'
 }
 
-/** The grid factor the settings choose: the user's own value, else the country's Ember average. */
-export function gridFactorFor(settings: { countryIso3: string; gridOverrideGPerKWh: number | null }): Factor | null {
-  if (settings.gridOverrideGPerKWh !== null) return userGridFactor(settings.gridOverrideGPerKWh)
-  return countryGridFactor(settings.countryIso3)
+export const GHG_SCOPE2_SOURCE: Source = {
+  title: 'GHG Protocol Scope 2 Guidance',
+  publisher: 'World Resources Institute and WBCSD',
+  year: 2015,
+  url: 'https://ghgprotocol.org/scope_2_guidance',
+  locator: 'Chapter 6: market-based method (contractual instruments such as renewable energy contracts)',
+}
+
+export interface GridChoice {
+  factor: Factor
+  method: 'location-based' | 'market-based' | 'user-value'
+}
+
+/**
+ * The grid factor the settings choose: the user's own value; else the country's Ember average,
+ * market-based (× the share not covered by a renewable contract) when a share is set.
+ */
+export function gridFactorFor(settings: { countryIso3: string; gridOverrideGPerKWh: number | null; renewableSharePct?: number | null }): GridChoice | null {
+  if (settings.gridOverrideGPerKWh !== null) return { factor: userGridFactor(settings.gridOverrideGPerKWh), method: 'user-value' }
+  const country = countryGridFactor(settings.countryIso3)
+  if (!country) return null
+  const share = settings.renewableSharePct ?? null
+  if (share === null) return { factor: country, method: 'location-based' }
+  const keep = 1 - share / 100
+  return {
+    method: 'market-based',
+    factor: {
+      ...country,
+      id: `grid:market:${settings.countryIso3}:${share}`,
+      label: `${country.label} × (1 − ${share}% renewable contract)`,
+      value: country.value * keep,
+      low: (country.low ?? country.value) * keep,
+      high: (country.high ?? country.value) * keep,
+      source: GHG_SCOPE2_SOURCE,
+      note:
+        `Market-based (GHG Protocol Scope 2): the ${share}% of your electricity covered by a renewable contract counts ` +
+        `as zero operational emissions; the rest at the country average (${country.value} g CO2e/kWh, Ember via CO2.js). ` +
+        'Location-based figures, what the grid actually emitted, are higher.',
+    },
+  }
+}
+
+/** The water factor the user entered (L/kWh consumed generating their electricity), or null. */
+export function userWaterFactor(lPerKWh: number | null): Factor | null {
+  if (lPerKWh === null) return null
+  return {
+    id: 'water:user',
+    label: 'Water per kWh of electricity, as you entered it',
+    value: lPerKWh,
+    unit: 'L/kWh',
+    year: null,
+    origin: 'user',
+    source: null,
+    note: 'Off-site water consumed to generate your electricity. Set in Settings; Wattprint bundles no verified default.',
+  }
 }
 
 /** The price factor the settings choose, or null until a price is set. */

@@ -1,7 +1,12 @@
 import type { Report } from '../contract/footprint.ts'
 import type { Settings } from '../contract/settings.ts'
+import type { DataPack } from '../contract/reference.ts'
+import { asFactor, referenceFactor } from './data-pack.ts'
 import { footprint } from './footprint.ts'
-import { gridFactorFor, priceFactorFor } from './grid-factors.ts'
+import { gridFactorFor, priceFactorFor, userWaterFactor } from './grid-factors.ts'
+
+/** The measurement factor of energy integrated from nvidia-smi's sampled power. */
+export const SAMPLED_POWER_MEASUREMENT_ID = 'measurement-nvml-power'
 
 export interface DeviceTotals {
   deviceId: string
@@ -21,7 +26,8 @@ export interface RangeTotals {
 }
 
 /** A period's totals with their footprint under the current settings. */
-export function buildReport(totals: RangeTotals, sinceMs: number, untilMs: number, settings: Settings, demo: boolean): Report {
+export function buildReport(totals: RangeTotals, sinceMs: number, untilMs: number, settings: Settings, demo: boolean, pack: DataPack): Report {
+  const grid = gridFactorFor(settings)
   return {
     sinceMs,
     untilMs,
@@ -37,10 +43,13 @@ export function buildReport(totals: RangeTotals, sinceMs: number, untilMs: numbe
       maxPowerW: d.maxPowerW,
     })),
     footprint: footprint(totals.energyJ, {
-      grid: gridFactorFor(settings),
+      method: 'integrated-sampled-power',
+      measurement: asFactor(referenceFactor(pack, SAMPLED_POWER_MEASUREMENT_ID)),
+      grid: grid?.factor ?? null,
+      carbonMethod: grid?.method ?? null,
+      water: userWaterFactor(settings.electricityWaterLPerKWh),
       price: priceFactorFor(settings),
       currency: settings.currency,
-      method: 'integrated-sampled-power',
     }),
     demo,
   }

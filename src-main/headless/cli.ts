@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util'
 import { DateTime } from 'luxon'
 import { WattprintService, type SourceChoice } from '../api/service.ts'
 import { countryGridFactor } from '../core/grid-factors.ts'
+import { bundledDataPack } from '../core/data-pack.ts'
 import { buildReport } from '../core/report.ts'
 import { isKnownZone } from '../core/time.ts'
 import { kWhFromJoules } from '../core/units.ts'
@@ -144,7 +145,7 @@ function runReport(args: readonly string[]): number {
   try {
     const loaded = new SettingsStore(db, defaultSettings(Intl.DateTimeFormat().resolvedOptions().locale)).load()
     const settings = country ? { ...loaded.settings, countryIso3: country, gridOverrideGPerKWh: null } : loaded.settings
-    const report = buildReport(new SampleStore(db).totals(sinceMs, untilMs), sinceMs, untilMs, settings, false)
+    const report = buildReport(new SampleStore(db).totals(sinceMs, untilMs), sinceMs, untilMs, settings, false, bundledDataPack())
     const grid = report.footprint.grid
     const out = {
       since: new Date(sinceMs).toISOString(),
