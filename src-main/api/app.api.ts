@@ -7,5 +7,6 @@ export const appHandlers = {
     dbPath: service.options.dbPath,
     platform: process.platform,
     warnings: service.settingsProblems,
+    dataPack: { version: service.pack.version, date: service.pack.date },
   }),
 } satisfies Partial<Handlers>

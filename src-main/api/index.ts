@@ -1,13 +1,16 @@
 import { ZodError } from 'zod'
+import { EstimateError } from '../core/estimate-report.ts'
+import { LeverError } from '../core/scenarios.ts'
 import { invokeChannels, type InvokeChannel } from '../contract/channels.ts'
 import { appHandlers } from './app.api.ts'
+import { estimateHandlers } from './estimates.api.ts'
 import { ApiError, describeIssues, isInvokeChannel, type Handler, type Handlers } from './handler.ts'
 import { reportHandlers } from './report.api.ts'
 import type { WattprintService } from './service.ts'
 import { settingsHandlers } from './settings.api.ts'
 import { telemetryHandlers } from './telemetry.api.ts'
 
-export const handlers: Handlers = { ...appHandlers, ...telemetryHandlers, ...reportHandlers, ...settingsHandlers }
+export const handlers: Handlers = { ...appHandlers, ...telemetryHandlers, ...reportHandlers, ...settingsHandlers, ...estimateHandlers }
 
 /**
  * The one entry both transports call: checks the channel, validates the request (the caller is
@@ -22,6 +25,7 @@ export async function dispatch(service: WattprintService, channel: unknown, requ
     return await handler(service, parsed.data as never)
   } catch (error) {
     if (error instanceof ZodError) throw new ApiError('bad-request', `${channel}: ${describeIssues(error)}`)
+    if (error instanceof EstimateError || error instanceof LeverError) throw new ApiError('bad-request', `${channel}: ${error.message}`)
     throw error
   }
 }

@@ -5,7 +5,14 @@ import type { Settings } from '../contract/settings.ts'
 import type { TelemetryStatus } from '../contract/telemetry.ts'
 import { countryFromLocale } from '../core/grid-factors.ts'
 import type { DataPack } from '../contract/reference.ts'
-import { bundledDataPack } from '../core/data-pack.ts'
+import type { ComparisonResult } from '../contract/estimates.ts'
+import type { Range } from '../contract/footprint.ts'
+import type { Scenario, ScenarioResult } from '../contract/scenario.ts'
+import { asFactor, bundledDataPack, referenceFactor } from '../core/data-pack.ts'
+import { comparePeriod } from '../core/estimate-report.ts'
+import { rangeOf } from '../core/footprint.ts'
+import { runScenarioWith } from './scenario-runner.ts'
+import { SAMPLED_POWER_MEASUREMENT_ID } from '../core/report.ts'
 import { buildReport } from '../core/report.ts'
 import { startOfLocalDayMs } from '../core/time.ts'
 import { openDatabase } from '../store/database.ts'
@@ -159,6 +166,26 @@ export class WattprintService {
   report(sinceMs: number, untilMs: number): Report {
     this.live.flush()
     return buildReport(this.store.totals(sinceMs, untilMs), sinceMs, untilMs, this.settings, false, this.pack)
+  }
+
+  /** How far measured energy may be off (the data set's measurement factor). */
+  measurementRange(): Range {
+    return rangeOf(asFactor(referenceFactor(this.pack, SAMPLED_POWER_MEASUREMENT_ID)))
+  }
+
+  /** [sinceMs, untilMs) of the real history beside the data set's runs and figures. */
+  compare(sinceMs: number, untilMs: number, queries: number): ComparisonResult {
+    const report = this.report(sinceMs, untilMs)
+    const end = Math.min(untilMs, Date.now())
+    return comparePeriod(
+      { sinceMs, untilMs, energyKWh: report.footprint.energyKWh, co2eKg: report.footprint.co2eKg, durationS: Math.max(0, (end - sinceMs) / 1000) },
+      this.pack,
+      queries,
+    )
+  }
+
+  runScenario(scenario: Scenario): ScenarioResult {
+    return runScenarioWith(scenario, this.pack, this.settings, (since, until) => this.report(since, until).footprint.energyKWh)
   }
 
   async updateSettings(patch: Partial<Settings>): Promise<Settings> {

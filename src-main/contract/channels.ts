@@ -1,5 +1,16 @@
 import { z } from 'zod'
+import {
+  ComparisonSchema,
+  FinetuneEstimateRequestSchema,
+  FinetuneEstimateSchema,
+  InferenceEstimateRequestSchema,
+  InferenceEstimateSchema,
+  TrainingEstimateRequestSchema,
+  TrainingEstimateSchema,
+} from './estimates.ts'
 import { ReportSchema } from './footprint.ts'
+import { DataPackSchema } from './reference.ts'
+import { ScenarioResultSchema, ScenarioSchema } from './scenario.ts'
 import { CountrySchema, SettingsPatchSchema, SettingsSchema } from './settings.ts'
 import { SampleSchema, TelemetryStatusSchema } from './telemetry.ts'
 
@@ -13,6 +24,8 @@ export const AppInfoSchema = z.object({
   platform: z.string(),
   /** Problems found while loading (e.g. a corrupt setting replaced by its default). */
   warnings: z.array(z.string()),
+  /** The cited data set in use, shown in the app. */
+  dataPack: z.object({ version: z.string(), date: z.string() }),
 })
 export type AppInfo = z.infer<typeof AppInfoSchema>
 
@@ -42,6 +55,22 @@ export const invokeChannels = {
   'settings:get': { request: Empty, response: SettingsSchema },
   'settings:update': { request: SettingsPatchSchema, response: SettingsSchema },
   'factors:countries': { request: Empty, response: z.object({ countries: z.array(CountrySchema) }) },
+  'reference:list': { request: Empty, response: DataPackSchema },
+  'estimate:training': { request: TrainingEstimateRequestSchema, response: TrainingEstimateSchema },
+  'estimate:finetune': { request: FinetuneEstimateRequestSchema, response: FinetuneEstimateSchema },
+  'estimate:inference': { request: InferenceEstimateRequestSchema, response: InferenceEstimateSchema },
+  'compare:period': {
+    request: z
+      .strictObject({
+        sinceMs: z.number().int().min(0),
+        untilMs: z.number().int().min(0),
+        /** Queries a training run is shared over, for the per-query share. */
+        queries: z.number().int().positive().max(1e15).default(1_000_000_000),
+      })
+      .refine((r) => r.untilMs > r.sinceMs, { message: 'untilMs must be after sinceMs', path: ['untilMs'] }),
+    response: ComparisonSchema,
+  },
+  'scenario:run': { request: ScenarioSchema, response: ScenarioResultSchema },
 } as const
 
 /** Pushes from main to the renderer. */

@@ -63,7 +63,7 @@ export const DEFAULTS = {
   powerFractionOfTdp: { value: 1, low: 0.5, high: 1 },
   hostOverhead: { value: 1, low: 1, high: 1.43 },
   pue: { value: 1.1, low: 1.1, high: 1.58 },
-  mfu: { value: 0.4, low: 0.3, high: 0.55 },
+  mfu: { value: 0.4, low: 0.15, high: 0.55 },
 } as const
 
 const WHY = {
@@ -78,7 +78,7 @@ const WHY = {
     'average (Uptime Institute 2023).',
   mfu:
     'Model FLOPs utilisation: PaLM reached 46.2% (Chowdhery et al. 2022), Llama 3 405B 38-43% (Dubey et al. 2024); ' +
-    '30-55% covers well-run large jobs.',
+    "GPT-3 on V100s about 20% (derived from Patterson et al. 2021's 3.55M V100-hours and 6·N·D). 15-55% covers them.",
 } as const
 
 function assumption(name: string, given: number | undefined, d: { value: number; low: number; high: number }, unit: string, why: string, scale = 1): Assumption {
@@ -110,6 +110,8 @@ export function trainingFromGpuHours(input: GpuHoursInput): TrainingEstimate {
 export interface FlopsInput {
   /** Parameters used per token, billions (active parameters for mixture-of-experts). */
   activeParamsB: number
+  /** Training FLOPs per parameter per token: 6 for training, 4 for LoRA/QLoRA (frozen weights). */
+  flopsPerParamToken?: number
   tokensB: number
   /** Dense BF16/FP16 peak of one accelerator, TFLOP/s. */
   peakTflops: number
@@ -126,7 +128,8 @@ export function trainingFlops(activeParamsB: number, tokensB: number): number {
 }
 
 export function trainingFromFlops(input: FlopsInput): TrainingEstimate {
-  const flops = trainingFlops(input.activeParamsB, input.tokensB)
+  const k = input.flopsPerParamToken ?? 6
+  const flops = (trainingFlops(input.activeParamsB, input.tokensB) * k) / 6
   const mfu = assumption('mfu', input.mfu, DEFAULTS.mfu, 'fraction of peak', WHY.mfu)
   const hours = (m: number): number => flops / (input.peakTflops * 1e12 * m) / 3600
   const mid = trainingFromGpuHours({ ...input, gpuHours: hours(mfu.value) })
@@ -134,13 +137,13 @@ export function trainingFromFlops(input: FlopsInput): TrainingEstimate {
   const low = trainingFromGpuHours({ ...input, gpuHours: hours(mfu.high) })
   const high = trainingFromGpuHours({ ...input, gpuHours: hours(mfu.low) })
   return {
-    formula: `FLOPs = 6 × N × D; accelerator-hours = FLOPs ÷ (peak FLOP/s × MFU) ÷ 3600; then ${mid.formula}`,
+    formula: `FLOPs = ${k} × N × D; accelerator-hours = FLOPs ÷ (peak FLOP/s × MFU) ÷ 3600; then ${mid.formula}`,
     gpuHours: mid.gpuHours,
     gpuHoursRange: [hours(mfu.high), hours(mfu.low)],
     energyKWh: mid.energyKWh,
     energyRangeKWh: [low.energyRangeKWh[0], high.energyRangeKWh[1]],
     assumptions: [
-      { name: 'flops', value: flops, low: flops, high: flops, unit: 'FLOP', isDefault: false, why: '6 × N × D', source: KAPLAN_2020 },
+      { name: 'flops', value: flops, low: flops, high: flops, unit: 'FLOP', isDefault: false, why: `${k} × N × D`, source: KAPLAN_2020 },
       { name: 'activeParamsB', value: input.activeParamsB, low: input.activeParamsB, high: input.activeParamsB, unit: 'billion', isDefault: false, why: 'given', source: null },
       { name: 'tokensB', value: input.tokensB, low: input.tokensB, high: input.tokensB, unit: 'billion', isDefault: false, why: 'given', source: null },
       { name: 'peakTflops', value: input.peakTflops, low: input.peakTflops, high: input.peakTflops, unit: 'TFLOP/s', isDefault: false, why: 'hardware table', source: null },

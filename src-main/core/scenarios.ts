@@ -1,6 +1,7 @@
 import type { Outcome, Lever, Scenario, ScenarioResult } from '../contract/scenario.ts'
 import type { Source } from '../contract/provenance.ts'
 import type { DataPack } from '../contract/reference.ts'
+import { runEnergyKWh } from './comparisons.ts'
 import { compareFinetune, KAPLAN_2020, POPE_2022, HU_2021_LORA } from './estimators.ts'
 
 /** What a scenario computes on: everything needed to turn IT energy into the four outcomes. */
@@ -168,5 +169,59 @@ export function runScenario(scenario: Scenario, baseline: { label: string; workl
       }
     }),
     notes,
+  }
+}
+
+/** The cloud defaults of the `location` lever, from the data pack (hyperscale PUE, on-site WUE). */
+export function cloudDefaults(pack: DataPack): LeverData['cloud'] {
+  const pue = pack.factors.find((f) => f.id === 'pue-google-fleet-2023')
+  const wue = pack.factors.find((f) => f.id === 'wue-meta-2021')
+  if (!pue || !wue) throw new LeverError(`data pack ${pack.version} lacks the cloud PUE/WUE factors`)
+  return {
+    pue: pue.value,
+    wueLPerKWh: wue.value,
+    pueSource: `${pue.label}: ${pue.source.publisher}, ${pue.source.url}`,
+    wueSource: `${wue.label}: ${wue.source.publisher}, ${wue.source.url}`,
+  }
+}
+
+/**
+ * The baseline workload of a scenario. `measuredKWh` is the energy Wattprint recorded for a
+ * `measured` baseline (the caller reads it from the store).
+ */
+export function baselineWorkload(
+  scenario: Scenario,
+  pack: DataPack,
+  ctx: { gridGCo2ePerKWh(iso3: string): number | null; electricityWaterLPerKWh: number | null; measuredKWh?: number },
+): { label: string; workload: Workload; notes: string[] } {
+  const siteGrid = ctx.gridGCo2ePerKWh(scenario.site.countryIso3)
+  if (siteGrid === null) throw new LeverError(`site.countryIso3: no grid figure for "${scenario.site.countryIso3}"`)
+  const notes: string[] = []
+  const water = ctx.electricityWaterLPerKWh ?? 0
+  if (ctx.electricityWaterLPerKWh === null) {
+    notes.push('Off-site water (for generating the electricity) is not counted: no verified L/kWh figure is bundled; set yours in Settings.')
+  }
+  const site = { pue: scenario.site.pue, gridGCo2ePerKWh: siteGrid, wueLPerKWh: scenario.site.wueLPerKWh, electricityWaterLPerKWh: water, pricePerKWh: scenario.site.pricePerKWh }
+  const b = scenario.baseline
+  switch (b.kind) {
+    case 'energy':
+      return { label: b.label, workload: { ...site, itEnergyKWh: b.itEnergyKWh }, notes }
+    case 'measured': {
+      if (ctx.measuredKWh === undefined) throw new LeverError('baseline: measured energy is not available here')
+      return { label: `Measured ${b.since} → ${b.until}`, workload: { ...site, itEnergyKWh: ctx.measuredKWh }, notes }
+    }
+    case 'training-run': {
+      const run = pack.trainingRuns.find((r) => r.id === b.runId)
+      if (!run) throw new LeverError(`baseline.runId: unknown training run "${b.runId}" (list them with: wattprint references)`)
+      const energy = runEnergyKWh(run)
+      if (!energy) throw new LeverError(`baseline.runId: ${run.model} has no published energy or GPU-hours × power to start from`)
+      const pue = run.pue ?? 1
+      notes.push(`Baseline energy ${energy.how}; at the run's ${run.pue ? `PUE ${run.pue}` : 'unpublished PUE (1 assumed)'} and ${run.gridGCo2ePerKWh !== null ? `published grid ${run.gridGCo2ePerKWh} g/kWh` : `your site's grid (${siteGrid} g/kWh): the run published none`}.`)
+      return {
+        label: run.model,
+        workload: { ...site, itEnergyKWh: energy.energyKWh / pue, pue, gridGCo2ePerKWh: run.gridGCo2ePerKWh ?? siteGrid },
+        notes,
+      }
+    }
   }
 }

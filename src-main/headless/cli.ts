@@ -16,6 +16,7 @@ import { SampleStore } from '../store/sample-store.ts'
 import { SettingsStore } from '../store/settings-store.ts'
 import { defaultSettings } from '../api/service.ts'
 import { startHeadlessServer } from './server.ts'
+import { CliUsageError, runCompare, runEstimate, runHardware, runReferences, runScenarioFile } from './cli-estimates.ts'
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const DEMO_TRACE = join(PACKAGE_ROOT, 'resources', 'demo', 'qwen3-asr-burst.nvidia-smi.csv')
@@ -37,6 +38,18 @@ Commands:
       Record without a window (until Ctrl+C, or for S seconds)
   serve [--db DB] [--source nvidia-smi|replay:FILE] [--port N]
       Start the headless host (recording too); prints its URL, token included
+  estimate training (--gpu-hours H | --params N --tokens D [--mfu M]) --hardware ID
+      [--power-w W] [--host-overhead F] [--pue P] [--grid G | --country ISO3] [--json]
+  estimate finetune --params N --tokens D --pretrain-tokens D0 --method full|lora|qlora
+      --hardware ID [--mfu M] [--pue P] [--grid G | --country ISO3] [--json]
+  estimate inference (--energy-j E --tokens T | --params N --bits B --hardware ID [--power-w W])
+      [--grid G | --country ISO3] [--json]
+  compare [--db DB] [--since ISO] [--until ISO] [--queries N] [--json]
+      Your usage beside published training runs, inference figures and everyday equivalences
+  scenario FILE.json [--db DB] [--json]
+      Run a what-if scenario (schema in README)
+  hardware [--json]      The accelerators in the data set
+  references [--json]    Every cited figure, with its source
 
 The database defaults to the desktop app's (${defaultDbPath()}); WATTPRINT_DB overrides it.`
 
@@ -52,6 +65,23 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await runRecord(rest)
       case 'serve':
         return await runServe(rest)
+      case 'estimate': {
+        const { values, positionals } = parse(rest, ESTIMATE_FLAGS)
+        return print(runEstimate(positionals[0], values))
+      }
+      case 'compare': {
+        const { values, positionals } = parse(rest, { db: { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, queries: { type: 'string' }, json: { type: 'boolean' } })
+        if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`)
+        return print(runCompare(values))
+      }
+      case 'scenario': {
+        const { values, positionals } = parse(rest, { db: { type: 'string' }, json: { type: 'boolean' } })
+        return print(runScenarioFile(positionals[0], values))
+      }
+      case 'hardware':
+        return print(runHardware(parse(rest, { json: { type: 'boolean' } }).values))
+      case 'references':
+        return print(runReferences(parse(rest, { json: { type: 'boolean' } }).values))
       case undefined:
       case '-h':
       case '--help':
@@ -59,15 +89,38 @@ export async function main(argv: readonly string[]): Promise<number> {
         process.stdout.write(`${USAGE}\n`)
         return command === undefined ? 2 : 0
       default:
-        throw new UsageError(`unknown command "${command}" (try: import, report, record, serve)`)
+        throw new UsageError(`unknown command "${command}" (try: import, report, record, serve, estimate, compare, scenario, hardware, references)`)
     }
   } catch (error) {
-    if (error instanceof UsageError || error instanceof StoreError || error instanceof ImportError) {
+    if (error instanceof UsageError || error instanceof CliUsageError || error instanceof StoreError || error instanceof ImportError) {
       process.stderr.write(`wattprint: ${error.message}\n`)
       return 2
     }
     throw error
   }
+}
+
+const ESTIMATE_FLAGS = {
+  'gpu-hours': { type: 'string' },
+  params: { type: 'string' },
+  tokens: { type: 'string' },
+  'pretrain-tokens': { type: 'string' },
+  method: { type: 'string' },
+  mfu: { type: 'string' },
+  hardware: { type: 'string' },
+  'power-w': { type: 'string' },
+  'host-overhead': { type: 'string' },
+  pue: { type: 'string' },
+  grid: { type: 'string' },
+  country: { type: 'string' },
+  'energy-j': { type: 'string' },
+  bits: { type: 'string' },
+  json: { type: 'boolean' },
+} as const
+
+function print(text: string): number {
+  process.stdout.write(`${text}\n`)
+  return 0
 }
 
 function parse<T extends Record<string, { type: 'string' | 'boolean' }>>(args: readonly string[], options: T) {

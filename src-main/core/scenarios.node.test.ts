@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
+import { ScenarioSchema, type Lever } from '../contract/scenario.ts'
+import { bundledDataPack } from './data-pack.ts'
+import { countryGridFactor } from './grid-factors.ts'
+import { applyLever, evaluate, LeverError, runScenario, type LeverData, type Workload } from './scenarios.ts'
+
+const data: LeverData = {
+  pack: bundledDataPack(),
+  gridGCo2ePerKWh: (iso3) => countryGridFactor(iso3)?.value ?? null,
+  home: { gridGCo2ePerKWh: 300, pricePerKWh: 0.25 },
+  cloud: { pue: 1.1, wueLPerKWh: 0.26, pueSource: 'Google 2023', wueSource: 'Meta 2021' },
+}
+
+const workload = fc.record({
+  itEnergyKWh: fc.double({ min: 0, max: 1e9, noNaN: true }),
+  pue: fc.double({ min: 1, max: 2, noNaN: true }),
+  gridGCo2ePerKWh: fc.double({ min: 0, max: 1200, noNaN: true }),
+  wueLPerKWh: fc.double({ min: 0, max: 5, noNaN: true }),
+  electricityWaterLPerKWh: fc.double({ min: 0, max: 5, noNaN: true }),
+  pricePerKWh: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: null }),
+}) satisfies fc.Arbitrary<Workload>
+
+const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b))
+
+describe('what-if levers', () => {
+  it('a lever that changes nothing changes nothing', () => {
+    const identities: Lever[] = [
+      { type: 'distillation', teacherParamsB: 8, studentParamsB: 8 },
+      { type: 'quantization', fromBits: 16, toBits: 16 },
+      { type: 'renewable-share', percent: 0 },
+      { type: 'hardware', fromId: 'nvidia-rtx-4090', toId: 'nvidia-rtx-4090' },
+    ]
+    fc.assert(
+      fc.property(workload, fc.constantFrom(...identities), (w, lever) => {
+        const before = evaluate(w)
+        const after = evaluate(applyLever(w, lever, data).workload)
+        expect(close(after.energyKWh, before.energyKWh) && close(after.co2eKg, before.co2eKg) && close(after.waterL, before.waterL)).toBe(true)
+      }),
+    )
+  })
+
+  it('PUE multiplies facility energy and CO2e', () => {
+    fc.assert(
+      fc.property(workload, fc.double({ min: 1, max: 3, noNaN: true }), (w, pue) => {
+        const out = evaluate(applyLever(w, { type: 'pue', pue }, data).workload)
+        expect(close(out.energyKWh, w.itEnergyKWh * pue)).toBe(true)
+        expect(close(out.co2eKg, (w.itEnergyKWh * pue * w.gridGCo2ePerKWh) / 1000)).toBe(true)
+      }),
+    )
+  })
+
+  it('outcomes are linear in energy', () => {
+    fc.assert(
+      fc.property(workload, fc.double({ min: 0, max: 100, noNaN: true }), (w, k) => {
+        const a = evaluate(w)
+        const b = evaluate({ ...w, itEnergyKWh: w.itEnergyKWh * k })
+        expect(close(b.co2eKg, a.co2eKg * k) && close(b.waterL, a.waterL * k)).toBe(true)
+      }),
+    )
+  })
+
+  it('quantizing 16 → 4 bits quarters the energy (memory-bound decoding), citing Pope et al.', () => {
+    const step = applyLever({ itEnergyKWh: 10, pue: 1, gridGCo2ePerKWh: 100, wueLPerKWh: 0, electricityWaterLPerKWh: 0, pricePerKWh: null }, { type: 'quantization', fromBits: 16, toBits: 4 }, data)
+    expect(step.workload.itEnergyKWh).toBe(2.5)
+    expect(step.citation).toMatch(/2211\.05102/)
+  })
+
+  it('moving from an RTX 3090 to an RTX 4090 saves energy by the ratio of their FLOP/s per watt', () => {
+    const pack = bundledDataPack()
+    const a = pack.hardware.find((h) => h.id === 'nvidia-rtx-3090')
+    const b = pack.hardware.find((h) => h.id === 'nvidia-rtx-4090')
+    const step = applyLever({ itEnergyKWh: 1, pue: 1, gridGCo2ePerKWh: 0, wueLPerKWh: 0, electricityWaterLPerKWh: 0, pricePerKWh: null }, { type: 'hardware', fromId: 'nvidia-rtx-3090', toId: 'nvidia-rtx-4090' }, data)
+    expect(step.workload.itEnergyKWh).toBeCloseTo(((a?.denseTflops ?? 0) / (a?.tdpW ?? 1)) / ((b?.denseTflops ?? 0) / (b?.tdpW ?? 1)), 12)
+    expect(step.workload.itEnergyKWh).toBeLessThan(1)
+  })
+
+  it('refuses unknown hardware and countries with a message naming them', () => {
+    const w = { itEnergyKWh: 1, pue: 1, gridGCo2ePerKWh: 0, wueLPerKWh: 0, electricityWaterLPerKWh: 0, pricePerKWh: null }
+    expect(() => applyLever(w, { type: 'hardware', fromId: 'nvidia-rtx-9999', toId: 'nvidia-rtx-4090' }, data)).toThrow(LeverError)
+    expect(() => applyLever(w, { type: 'grid', countryIso3: 'XYZ' }, data)).toThrow(/XYZ/)
+  })
+})
+
+describe('scenarios', () => {
+  it('runs baseline and variants side by side with deltas', () => {
+    const scenario = ScenarioSchema.parse({
+      name: 'Local 70B vs alternatives',
+      baseline: { kind: 'energy', itEnergyKWh: 100 },
+      site: { countryIso3: 'POL', pricePerKWh: 0.3 },
+      variants: [
+        { name: '4-bit', levers: [{ type: 'quantization', fromBits: 16, toBits: 4 }] },
+        { name: 'France', levers: [{ type: 'grid', countryIso3: 'FRA' }] },
+        { name: 'Cloud', levers: [{ type: 'location', to: 'cloud' }] },
+      ],
+    })
+    const pol = countryGridFactor('POL')?.value ?? 0
+    const result = runScenario(scenario, { label: 'Baseline', workload: { itEnergyKWh: 100, pue: 1, gridGCo2ePerKWh: pol, wueLPerKWh: 0, electricityWaterLPerKWh: 0, pricePerKWh: 0.3 } }, data)
+    expect(result.baseline.outcome).toMatchObject({ energyKWh: 100, cost: 30 })
+    const [quant, france, cloud] = result.variants
+    expect(quant?.deltaPct.energyKWh).toBeCloseTo(-75, 9)
+    expect(france?.delta.energyKWh).toBe(0)
+    expect(france?.delta.co2eKg).toBeLessThan(0)
+    expect(cloud?.outcome.energyKWh).toBeCloseTo(110, 9)
+    expect(cloud?.outcome.waterL).toBeCloseTo(26, 9)
+    expect(cloud?.steps[0]?.citation).toMatch(/Google/)
+  })
+})
