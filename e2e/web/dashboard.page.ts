@@ -45,12 +45,13 @@ export class DashboardPage {
     await this.factorDialog.waitFor()
   }
 
-  async setSettings(values: { country?: string; price?: string; currency?: string; grid?: string }): Promise<void> {
+  async setSettings(values: { country?: string; price?: string; currency?: string; grid?: string; renewable?: string }): Promise<void> {
     await this.page.getByTestId('open-settings').click()
     await this.settingsDialog.waitFor()
     if (values.country) await this.page.getByTestId('settings-country').selectOption(values.country)
     if (values.grid !== undefined) await this.page.getByTestId('settings-grid').fill(values.grid)
     if (values.price !== undefined) await this.page.getByTestId('settings-price').fill(values.price)
+    if (values.renewable !== undefined) await this.page.getByTestId('settings-renewable').fill(values.renewable)
     if (values.currency) await this.page.getByTestId('settings-currency').fill(values.currency)
     await this.page.getByTestId('settings-save').click()
   }

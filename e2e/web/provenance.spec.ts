@@ -20,13 +20,29 @@ test.describe('every figure says where it comes from', () => {
     await expect(dashboard.factorDialog).toContainText('Grid average, Poland')
     await expect(dashboard.factorDialog).toContainText('Ember')
     await expect(dashboard.factorDialog).toContainText('CC BY-SA 4.0')
-    await expect(dashboard.factorDialog.getByRole('link')).toHaveAttribute('href', /^https:\/\/ember-climate\.org\//)
+    await expect(dashboard.factorDialog.getByRole('link', { name: /ember-climate/ })).toHaveAttribute('href', /^https:\/\/ember-climate\.org\//)
+    // The energy's own uncertainty is a cited factor too (NVIDIA's NVML documentation, ±5%).
+    await expect(dashboard.factorDialog.getByRole('link', { name: /docs\.nvidia\.com/ })).toBeVisible()
+    await expect(dashboard.factorDialog).toContainText('0.95–1.05')
     const countries = await host.invoke<{ countries: { iso3: string; gCo2ePerKWh: number }[] }>('factors:countries')
     const pol = countries.countries.find((c) => c.iso3 === 'POL')?.gCo2ePerKWh
     await expect(dashboard.factorDialog).toContainText(`${pol} g CO2e/kWh`)
     await screenshot(page, 'co2e-source')
     await page.keyboard.press('Escape')
     await expect(dashboard.factorDialog).toBeHidden()
+
+    // Every figure carries its range, and the reference data's version shows.
+    await expect(page.getByTestId('today-energy-range')).toContainText('range')
+    await expect(page.getByTestId('data-pack')).toContainText(/Reference data \d+\.\d+\.\d+ \(\d{4}-\d{2}-\d{2}\)/)
+    await expect(page.getByTestId('tile-co2e')).toContainText('location-based')
+
+    // A renewable contract makes the figure market-based, and the panel says so, citing the GHG Protocol.
+    await dashboard.setSettings({ renewable: '50' })
+    await expect(page.getByTestId('tile-co2e')).toContainText('market-based')
+    await dashboard.explain('co2e')
+    await expect(dashboard.factorDialog).toContainText('Scope 2')
+    await page.getByTestId('factor-close').click()
+    await dashboard.setSettings({ renewable: '' })
 
     // A cleaner grid gives less CO2e for the same energy.
     const today = await host.invoke<{ footprint: { co2eKg: number; energyKWh: number } }>('summary:today')

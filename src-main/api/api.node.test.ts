@@ -92,6 +92,31 @@ describe('the API contract, as both transports call it', () => {
     expect(real.devices.some((d) => d.deviceId.startsWith('demo'))).toBe(false)
   })
 
+  it('serves estimates, comparisons, scenarios and the data pack over the same contract', async () => {
+    const s = open()
+    const training = (await dispatch(s, 'estimate:training', { gpuHours: 1000, hardwareId: 'nvidia-rtx-4090', countryIso3: 'FRA' })) as { energyMWh: number; carbon: { grid: { id: string } } }
+    expect(training.energyMWh).toBeCloseTo((1000 * 450 * 1.1) / 1e6, 9)
+    expect(training.carbon.grid.id).toBe('grid:ember:FRA')
+    expect((await rejection(dispatch(s, 'estimate:training', { hardwareId: 'nvidia-rtx-4090' }))).message).toMatch(/gpuHours/)
+    expect((await rejection(dispatch(s, 'estimate:training', { gpuHours: 1, hardwareId: 'abacus' }))).message).toMatch(/unknown hardware "abacus"/)
+    const info = (await dispatch(s, 'app:info', {})) as { dataPack: { version: string; date: string } }
+    expect(info.dataPack.version).toMatch(/^\d+\.\d+\.\d+$/)
+    const compare = (await dispatch(s, 'compare:period', { sinceMs: 0, untilMs: Date.now() + 1000 })) as { training: unknown[]; queries: number }
+    expect(compare.training.length).toBeGreaterThan(15)
+    expect(compare.queries).toBe(1e9)
+    const scenario = (await dispatch(s, 'scenario:run', {
+      name: 'x',
+      baseline: { kind: 'energy', itEnergyKWh: 10 },
+      site: { countryIso3: 'FRA' },
+      variants: [{ name: 'cloud', levers: [{ type: 'location', to: 'cloud' }] }],
+    })) as { variants: { outcome: { energyKWh: number } }[] }
+    expect(scenario.variants[0]?.outcome.energyKWh).toBeCloseTo(11, 9)
+    expect((await rejection(dispatch(s, 'scenario:run', { name: 'x', baseline: { kind: 'training-run', runId: 'gpt-5' }, site: { countryIso3: 'FRA' }, variants: [] }))).message).toMatch(/unknown training run "gpt-5"/)
+    const packs = (await dispatch(s, 'data:status', {})) as { origin: string }
+    expect(packs.origin).toBe('bundled')
+    expect((await rejection(dispatch(s, 'data:import', { json: '{}' }))).code).toBe('bad-request')
+  })
+
   it('applies a new sampling interval without a restart', async () => {
     const s = open()
     await waitFor(() => s.telemetryStatus().source.state === 'ok', 'live source')

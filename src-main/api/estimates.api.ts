@@ -8,4 +8,7 @@ export const estimateHandlers = {
   'estimate:inference': (service, request) => estimateInference(request, service.pack, service.measurementRange()),
   'compare:period': (service, request) => service.compare(request.sinceMs, request.untilMs, request.queries),
   'scenario:run': (service, request) => service.runScenario(request),
+  'data:status': (service) => service.dataPacks.status(),
+  'data:import': (service, request) => service.importDataPack(request.json),
+  'data:revert': (service) => service.revertDataPack(),
 } satisfies Partial<Handlers>

@@ -20,16 +20,7 @@ export class ApiError extends Error {
   }
 }
 
-/** "field `pricePerKWh`: Too big: expected number to be <=100" — names the field, as users need. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((issue) => {
-      const path = issue.path.map(String).join('.')
-      return path ? `field "${path}": ${issue.message}` : issue.message
-    })
-    .join('; ')
-}
+export { describeIssues } from '../contract/validation.ts'
 
 export function isInvokeChannel(channel: unknown): channel is InvokeChannel {
   return typeof channel === 'string' && Object.hasOwn(invokeChannels, channel)

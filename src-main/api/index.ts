@@ -1,6 +1,7 @@
 import { ZodError } from 'zod'
 import { EstimateError } from '../core/estimate-report.ts'
 import { LeverError } from '../core/scenarios.ts'
+import { DataPackError } from '../store/data-pack-store.ts'
 import { invokeChannels, type InvokeChannel } from '../contract/channels.ts'
 import { appHandlers } from './app.api.ts'
 import { estimateHandlers } from './estimates.api.ts'
@@ -25,7 +26,7 @@ export async function dispatch(service: WattprintService, channel: unknown, requ
     return await handler(service, parsed.data as never)
   } catch (error) {
     if (error instanceof ZodError) throw new ApiError('bad-request', `${channel}: ${describeIssues(error)}`)
-    if (error instanceof EstimateError || error instanceof LeverError) throw new ApiError('bad-request', `${channel}: ${error.message}`)
+    if (error instanceof EstimateError || error instanceof LeverError || error instanceof DataPackError) throw new ApiError('bad-request', `${channel}: ${error.message}`)
     throw error
   }
 }

@@ -18,6 +18,7 @@ import { startOfLocalDayMs } from '../core/time.ts'
 import { openDatabase } from '../store/database.ts'
 import { SampleStore } from '../store/sample-store.ts'
 import { SettingsStore } from '../store/settings-store.ts'
+import { DataPackStore, type DataPackStatus } from '../store/data-pack-store.ts'
 import type { TelemetryReader } from '../telemetry/reader.ts'
 import { NvidiaSmiReader } from '../telemetry/readers/nvidia-smi.reader.ts'
 import { ReplayReader } from '../telemetry/readers/replay.reader.ts'
@@ -67,8 +68,9 @@ export class WattprintService {
   readonly settingsStore: SettingsStore
   settings: Settings
   readonly settingsProblems: string[]
-  /** The cited data set in use. */
-  pack: DataPack = bundledDataPack()
+  readonly dataPacks: DataPackStore
+  /** The cited data set in use: the newest imported pack, else the bundled one. */
+  pack: DataPack
   private live: Sampler
   private demo: { sampler: Sampler; db: DatabaseSync; store: SampleStore } | null = null
   private readonly listeners = new Set<PushListener>()
@@ -82,6 +84,8 @@ export class WattprintService {
     const loaded = this.settingsStore.load()
     this.settings = loaded.settings
     this.settingsProblems = loaded.problems
+    this.dataPacks = new DataPackStore(this.db, bundledDataPack())
+    this.pack = this.dataPacks.active().pack
     this.live = this.makeLiveSampler()
   }
 
@@ -166,6 +170,17 @@ export class WattprintService {
   report(sinceMs: number, untilMs: number): Report {
     this.live.flush()
     return buildReport(this.store.totals(sinceMs, untilMs), sinceMs, untilMs, this.settings, false, this.pack)
+  }
+
+  importDataPack(json: string): DataPackStatus {
+    this.dataPacks.import(json)
+    this.pack = this.dataPacks.active().pack
+    return this.dataPacks.status()
+  }
+
+  revertDataPack(): DataPackStatus {
+    this.pack = this.dataPacks.revert()
+    return this.dataPacks.status()
   }
 
   /** How far measured energy may be off (the data set's measurement factor). */

@@ -15,6 +15,13 @@ import { CountrySchema, SettingsPatchSchema, SettingsSchema } from './settings.t
 import { SampleSchema, TelemetryStatusSchema } from './telemetry.ts'
 
 const Empty = z.strictObject({})
+
+export const DataPackStatusSchema = z.object({
+  version: z.string(),
+  date: z.string(),
+  origin: z.enum(['bundled', 'imported']),
+  history: z.array(z.object({ version: z.string(), date: z.string(), importedMs: z.number(), revertedMs: z.number().nullable() })),
+})
 const Ok = z.object({ ok: z.literal(true) })
 
 export const AppInfoSchema = z.object({
@@ -71,6 +78,10 @@ export const invokeChannels = {
     response: ComparisonSchema,
   },
   'scenario:run': { request: ScenarioSchema, response: ScenarioResultSchema },
+  'data:status': { request: Empty, response: DataPackStatusSchema },
+  /** A newer reference data pack, as the JSON text of the file. */
+  'data:import': { request: z.strictObject({ json: z.string().max(10_000_000) }), response: DataPackStatusSchema },
+  'data:revert': { request: Empty, response: DataPackStatusSchema },
 } as const
 
 /** Pushes from main to the renderer. */

@@ -15,6 +15,8 @@ import { openDatabase } from '../store/database.ts'
 import { defaultDbPath } from '../store/paths.ts'
 import { SampleStore } from '../store/sample-store.ts'
 import { SettingsStore } from '../store/settings-store.ts'
+import { DataPackError, DataPackStore } from '../store/data-pack-store.ts'
+import type { DataPack } from '../contract/reference.ts'
 
 /** Bad input from the user: one line, exit code 2. */
 export class CliUsageError extends Error {
@@ -91,8 +93,50 @@ function flattenTraining(e: TrainingEstimateResult): Record<string, unknown> {
 
 const fmt = (n: number, digits = 3): string => n.toLocaleString('en', { maximumSignificantDigits: digits })
 
+/** The data pack in use for this database: an imported one if any, else the bundled one. */
+export function packFor(values: Values): DataPack {
+  const dbPath = (values.db as string | undefined) ?? defaultDbPath()
+  if (!existsSync(dbPath)) return bundledDataPack()
+  const db = openDatabase(dbPath)
+  try {
+    return new DataPackStore(db, bundledDataPack()).active().pack
+  } finally {
+    db.close()
+  }
+}
+
+export function runData(action: string | undefined, file: string | undefined, values: Values): string {
+  const dbPath = (values.db as string | undefined) ?? defaultDbPath()
+  let text = ''
+  if (action === 'import') {
+    if (!file) throw new CliUsageError('data import needs a FILE')
+    try {
+      text = readFileSync(file, 'utf8')
+    } catch (error) {
+      throw new CliUsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+    }
+  } else if (action !== 'status' && action !== 'revert') {
+    throw new CliUsageError(`data needs an action: status, import FILE or revert (got "${action ?? ''}")`)
+  }
+  const db = openDatabase(dbPath)
+  try {
+    const store = new DataPackStore(db, bundledDataPack())
+    try {
+      if (action === 'import') store.import(text)
+      if (action === 'revert') store.revert()
+    } catch (error) {
+      if (error instanceof DataPackError) throw new CliUsageError(`${file ?? 'data'}: ${error.message}`)
+      throw error
+    }
+    const status = store.status()
+    return values.json ? JSON.stringify(status, null, 2) : `reference data ${status.version} (${status.date}), ${status.origin}; ${status.history.length} imported pack(s) on record`
+  } finally {
+    db.close()
+  }
+}
+
 export function runEstimate(kind: string | undefined, values: Values): string {
-  const pack = bundledDataPack()
+  const pack = packFor(values)
   try {
     if (kind === 'training') {
       const req = validate(TrainingEstimateRequestSchema, strip({
@@ -171,7 +215,7 @@ export function runCompare(values: Values): string {
   const queries = values.queries === undefined ? 1e9 : parseCount(String(values.queries), '--queries')
   const db = openExisting((values.db as string | undefined) ?? defaultDbPath())
   try {
-    const pack = bundledDataPack()
+    const pack = packFor(values)
     const report = buildReport(db.store.totals(sinceMs, untilMs), sinceMs, untilMs, db.settings.settings, false, pack)
     const first = report.samples > 0 ? sinceMs : untilMs
     const durationS = Math.max(0, (Math.min(untilMs, Date.now()) - first) / 1000)
@@ -203,7 +247,7 @@ export function runScenarioFile(file: string | undefined, values: Values): strin
   const db = existsSync(dbPath) ? openExisting(dbPath) : null
   try {
     const settings = db?.settings.settings ?? defaultSettings(Intl.DateTimeFormat().resolvedOptions().locale)
-    const pack = bundledDataPack()
+    const pack = packFor(values)
     const measured = db ? (since: number, until: number): number => buildReport(db.store.totals(since, until), since, until, settings, false, pack).footprint.energyKWh : null
     const result = runScenarioWith(parsed.data, pack, settings, measured)
     if (values.json) return JSON.stringify(result, null, 2)
@@ -219,13 +263,13 @@ export function runScenarioFile(file: string | undefined, values: Values): strin
 }
 
 export function runHardware(values: Values): string {
-  const hw = bundledDataPack().hardware
+  const hw = packFor(values).hardware
   if (values.json) return JSON.stringify(hw, null, 2)
   return hw.map((h) => `${h.id.padEnd(24)} ${h.name.padEnd(34)} ${String(h.tdpW).padStart(5)} W  ${h.denseTflops === null ? '   —' : String(h.denseTflops).padStart(6)} TFLOP/s  ${h.memoryBandwidthGBs ?? '—'} GB/s  [${h.confidence}]`).join('\n')
 }
 
 export function runReferences(values: Values): string {
-  const pack = bundledDataPack()
+  const pack = packFor(values)
   if (values.json) {
     const { version, date, description, trainingRuns, inference, factors, misquotes } = pack
     return JSON.stringify({ version, date, description, trainingRuns, inference, factors, misquotes }, null, 2)

@@ -14,9 +14,10 @@ import { ImportError, importNvidiaSmiLog } from '../store/import-nvidia-log.ts'
 import { defaultDbPath } from '../store/paths.ts'
 import { SampleStore } from '../store/sample-store.ts'
 import { SettingsStore } from '../store/settings-store.ts'
+import { DataPackStore } from '../store/data-pack-store.ts'
 import { defaultSettings } from '../api/service.ts'
 import { startHeadlessServer } from './server.ts'
-import { CliUsageError, runCompare, runEstimate, runHardware, runReferences, runScenarioFile } from './cli-estimates.ts'
+import { CliUsageError, runCompare, runData, runEstimate, runHardware, runReferences, runScenarioFile } from './cli-estimates.ts'
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const DEMO_TRACE = join(PACKAGE_ROOT, 'resources', 'demo', 'qwen3-asr-burst.nvidia-smi.csv')
@@ -50,6 +51,8 @@ Commands:
       Run a what-if scenario (schema in README)
   hardware [--json]      The accelerators in the data set
   references [--json]    Every cited figure, with its source
+  data status|import FILE|revert [--db DB] [--json]
+      The reference data in use; import a newer data pack (validated), or go back to the previous one
 
 The database defaults to the desktop app's (${defaultDbPath()}); WATTPRINT_DB overrides it.`
 
@@ -79,9 +82,13 @@ export async function main(argv: readonly string[]): Promise<number> {
         return print(runScenarioFile(positionals[0], values))
       }
       case 'hardware':
-        return print(runHardware(parse(rest, { json: { type: 'boolean' } }).values))
+        return print(runHardware(parse(rest, { db: { type: 'string' }, json: { type: 'boolean' } }).values))
       case 'references':
-        return print(runReferences(parse(rest, { json: { type: 'boolean' } }).values))
+        return print(runReferences(parse(rest, { db: { type: 'string' }, json: { type: 'boolean' } }).values))
+      case 'data': {
+        const { values, positionals } = parse(rest, { db: { type: 'string' }, json: { type: 'boolean' } })
+        return print(runData(positionals[0], positionals[1], values))
+      }
       case undefined:
       case '-h':
       case '--help':
@@ -101,6 +108,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 const ESTIMATE_FLAGS = {
+  db: { type: 'string' },
   'gpu-hours': { type: 'string' },
   params: { type: 'string' },
   tokens: { type: 'string' },
@@ -197,8 +205,9 @@ function runReport(args: readonly string[]): number {
   const db = openDatabase(dbPath)
   try {
     const loaded = new SettingsStore(db, defaultSettings(Intl.DateTimeFormat().resolvedOptions().locale)).load()
+    const pack = new DataPackStore(db, bundledDataPack()).active().pack
     const settings = country ? { ...loaded.settings, countryIso3: country, gridOverrideGPerKWh: null } : loaded.settings
-    const report = buildReport(new SampleStore(db).totals(sinceMs, untilMs), sinceMs, untilMs, settings, false, bundledDataPack())
+    const report = buildReport(new SampleStore(db).totals(sinceMs, untilMs), sinceMs, untilMs, settings, false, pack)
     const grid = report.footprint.grid
     const out = {
       since: new Date(sinceMs).toISOString(),

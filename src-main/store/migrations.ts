@@ -54,4 +54,16 @@ export const MIGRATIONS: readonly string[] = [
   -- raw_horizon_ms: raw samples before this instant were purged; only rollups remain.
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `,
+  `
+  -- Reference data packs imported by the user; the newest not reverted is in use. Rows are never
+  -- deleted: reverting marks a pack, so every pack ever imported stays inspectable.
+  CREATE TABLE data_packs (
+    id INTEGER PRIMARY KEY,
+    version TEXT NOT NULL,
+    date TEXT NOT NULL,
+    json TEXT NOT NULL,
+    imported_ms INTEGER NOT NULL,
+    reverted_ms INTEGER
+  );
+  `,
 ]
