@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { execFile } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { FIXTURES, REPO_ROOT, tempDir } from './helpers.ts'
@@ -115,6 +115,17 @@ describe('wattprint compare, scenario, hardware, references', () => {
     expect(r.stderr).toMatch(/field "variants\.0\.levers\.0\.pue"/)
     writeFileSync(bad, '{ "name": ')
     expect((await cli('scenario', bad)).stderr).toMatch(/not valid JSON/)
+  })
+
+  it('runs the scenario example in the README as printed there', async () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8')
+    const example = /### Scenario files[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)?.[1]
+    expect(example).toBeTruthy()
+    const file = join(tempDir(), 'readme.json')
+    writeFileSync(file, example ?? '')
+    const out = await json<{ variants: { name: string; deltaPct: { energyKWh: number } }[] }>('scenario', file, '--db', join(tempDir(), 'none.db'))
+    expect(out.variants.map((v) => v.name)).toEqual(["Norway's grid", 'On H100s, in a PUE 1.58 data centre'])
+    expect(out.variants[1]?.deltaPct.energyKWh).toBeLessThan(0)
   })
 
   it('lists hardware and references, each with an id and a source URL', async () => {
