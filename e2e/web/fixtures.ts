@@ -62,9 +62,11 @@ export const test = base.extend<{ hostOptions: HostOptions; host: Host; guard: n
     child.kill('SIGTERM')
     await new Promise((r) => child.once('exit', r))
   },
-  // Any uncaught error or console error in the page fails the test.
+  // Any uncaught error or console error in the page fails the test. It depends on the host so it
+  // is checked (and the page closed) before the host stops: a page polling a stopped host is not a bug.
   guard: [
-    async ({ page }, use) => {
+    async ({ page, host }, use) => {
+      void host
       const errors: string[] = []
       page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`))
       page.on('console', (m) => {
@@ -72,7 +74,9 @@ export const test = base.extend<{ hostOptions: HostOptions; host: Host; guard: n
         if (m.type() === 'error' && !m.text().includes('status of 400')) errors.push(`console: ${m.text()}`)
       })
       await use(null)
-      expect(errors, errors.join('\n')).toEqual([])
+      const seen = [...errors]
+      await page.close()
+      expect(seen, seen.join('\n')).toEqual([])
     },
     { auto: true },
   ],
