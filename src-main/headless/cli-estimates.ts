@@ -18,7 +18,7 @@ import { SettingsStore } from '../store/settings-store.ts'
 import { DataPackError, DataPackStore } from '../store/data-pack-store.ts'
 import type { DataPack } from '../contract/reference.ts'
 
-/** Bad input from the user: one line, exit code 2. */
+/** Bad input from the user: printed as one line, exit code 2, nothing written. */
 export class CliUsageError extends Error {
   override readonly name = 'CliUsageError'
 }
@@ -97,12 +97,9 @@ const fmt = (n: number, digits = 3): string => n.toLocaleString('en', { maximumS
 export function packFor(values: Values): DataPack {
   const dbPath = (values.db as string | undefined) ?? defaultDbPath()
   if (!existsSync(dbPath)) return bundledDataPack()
-  const db = openDatabase(dbPath)
-  try {
-    return new DataPackStore(db, bundledDataPack()).active().pack
-  } finally {
-    db.close()
-  }
+  const db = openExisting(dbPath)
+  db.close()
+  return db.pack
 }
 
 export function runData(action: string | undefined, file: string | undefined, values: Values): string {
@@ -194,11 +191,13 @@ export function runEstimate(kind: string | undefined, values: Values): string {
   throw new CliUsageError(`estimate needs a kind: training, finetune or inference (got "${kind ?? ''}")`)
 }
 
-function openExisting(dbPath: string): { store: SampleStore; settings: ReturnType<SettingsStore['load']>; close(): void } {
+/** An existing database with its settings and data pack; never creates one. */
+export function openExisting(dbPath: string): { store: SampleStore; settings: ReturnType<SettingsStore['load']>; pack: DataPack; close(): void } {
   if (!existsSync(dbPath)) throw new CliUsageError(`no database at ${dbPath}: record or import first`)
   const db = openDatabase(dbPath)
   const settings = new SettingsStore(db, defaultSettings(Intl.DateTimeFormat().resolvedOptions().locale)).load()
-  return { store: new SampleStore(db), settings, close: () => db.close() }
+  const pack = new DataPackStore(db, bundledDataPack()).active().pack
+  return { store: new SampleStore(db), settings, pack, close: () => db.close() }
 }
 
 export function instant(text: string | undefined, flag: string, fallbackMs: number): number {
@@ -215,7 +214,7 @@ export function runCompare(values: Values): string {
   const queries = values.queries === undefined ? 1e9 : parseCount(String(values.queries), '--queries')
   const db = openExisting((values.db as string | undefined) ?? defaultDbPath())
   try {
-    const pack = packFor(values)
+    const pack = db.pack
     const report = buildReport(db.store.totals(sinceMs, untilMs), sinceMs, untilMs, db.settings.settings, false, pack)
     const first = report.samples > 0 ? sinceMs : untilMs
     const durationS = Math.max(0, (Math.min(untilMs, Date.now()) - first) / 1000)
@@ -247,7 +246,7 @@ export function runScenarioFile(file: string | undefined, values: Values): strin
   const db = existsSync(dbPath) ? openExisting(dbPath) : null
   try {
     const settings = db?.settings.settings ?? defaultSettings(Intl.DateTimeFormat().resolvedOptions().locale)
-    const pack = packFor(values)
+    const pack = db?.pack ?? bundledDataPack()
     const measured = db ? (since: number, until: number): number => buildReport(db.store.totals(since, until), since, until, settings, false, pack).footprint.energyKWh : null
     const result = runScenarioWith(parsed.data, pack, settings, measured)
     if (values.json) return JSON.stringify(result, null, 2)

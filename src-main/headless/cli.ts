@@ -2,10 +2,8 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { DateTime } from 'luxon'
 import { WattprintService, type SourceChoice } from '../api/service.ts'
 import { countryGridFactor } from '../core/grid-factors.ts'
-import { bundledDataPack } from '../core/data-pack.ts'
 import { buildReport } from '../core/report.ts'
 import { isKnownZone } from '../core/time.ts'
 import { kWhFromJoules } from '../core/units.ts'
@@ -14,19 +12,14 @@ import { ImportError, importNvidiaSmiLog } from '../store/import-nvidia-log.ts'
 import { defaultDbPath } from '../store/paths.ts'
 import { SampleStore } from '../store/sample-store.ts'
 import { SettingsStore } from '../store/settings-store.ts'
-import { DataPackStore } from '../store/data-pack-store.ts'
 import { defaultSettings } from '../api/service.ts'
 import { startHeadlessServer } from './server.ts'
-import { CliUsageError, runCompare, runData, runEstimate, runHardware, runReferences, runScenarioFile } from './cli-estimates.ts'
+import { CliUsageError, instant, openExisting, runCompare, runData, runEstimate, runHardware, runReferences, runScenarioFile } from './cli-estimates.ts'
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const DEMO_TRACE = join(PACKAGE_ROOT, 'resources', 'demo', 'qwen3-asr-burst.nvidia-smi.csv')
 const RENDERER_DIR = join(PACKAGE_ROOT, 'out', 'renderer')
 
-/** Bad input from the user: printed as one line, exit code 2, nothing written. */
-class UsageError extends Error {
-  override readonly name = 'UsageError'
-}
 
 const USAGE = `Usage: wattprint <command> [options]
 
@@ -74,7 +67,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
       case 'compare': {
         const { values, positionals } = parse(rest, { db: { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, queries: { type: 'string' }, json: { type: 'boolean' } })
-        if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`)
+        if (positionals.length) throw new CliUsageError(`unexpected argument "${positionals[0]}"`)
         return print(runCompare(values))
       }
       case 'scenario': {
@@ -96,10 +89,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         process.stdout.write(`${USAGE}\n`)
         return command === undefined ? 2 : 0
       default:
-        throw new UsageError(`unknown command "${command}" (try: import, report, record, serve, estimate, compare, scenario, hardware, references)`)
+        throw new CliUsageError(`unknown command "${command}" (try: import, report, record, serve, estimate, compare, scenario, hardware, references, data)`)
     }
   } catch (error) {
-    if (error instanceof UsageError || error instanceof CliUsageError || error instanceof StoreError || error instanceof ImportError) {
+    if (error instanceof CliUsageError || error instanceof StoreError || error instanceof ImportError) {
       process.stderr.write(`wattprint: ${error.message}\n`)
       return 2
     }
@@ -135,22 +128,22 @@ function parse<T extends Record<string, { type: 'string' | 'boolean' }>>(args: r
   try {
     return parseArgs({ args: [...args], options, allowPositionals: true, strict: true })
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message.split('\n')[0] ?? 'bad arguments' : 'bad arguments')
+    throw new CliUsageError(error instanceof Error ? error.message.split('\n')[0] ?? 'bad arguments' : 'bad arguments')
   }
 }
 
 function runImport(args: readonly string[]): number {
   const { values, positionals } = parse(args, { db: { type: 'string' }, tz: { type: 'string' }, json: { type: 'boolean' } })
   const [format, file, ...extra] = positionals
-  if (format !== 'nvidia-smi-csv') throw new UsageError(`import needs a format: "import nvidia-smi-csv FILE" (got "${format ?? ''}")`)
-  if (!file) throw new UsageError('import nvidia-smi-csv needs a FILE')
-  if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`)
-  if (values.tz !== undefined && !isKnownZone(values.tz)) throw new UsageError(`--tz: unknown time zone "${values.tz}" (use an IANA name such as Europe/Paris)`)
+  if (format !== 'nvidia-smi-csv') throw new CliUsageError(`import needs a format: "import nvidia-smi-csv FILE" (got "${format ?? ''}")`)
+  if (!file) throw new CliUsageError('import nvidia-smi-csv needs a FILE')
+  if (extra.length) throw new CliUsageError(`unexpected argument "${extra[0]}"`)
+  if (values.tz !== undefined && !isKnownZone(values.tz)) throw new CliUsageError(`--tz: unknown time zone "${values.tz}" (use an IANA name such as Europe/Paris)`)
   let text: string
   try {
     text = readFileSync(file, 'utf8')
   } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+    throw new CliUsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
   }
   const dbPath = values.db ?? defaultDbPath()
   const db = openDatabase(dbPath)
@@ -179,13 +172,6 @@ function runImport(args: readonly string[]): number {
   }
 }
 
-function parseInstant(text: string | undefined, flag: string, fallbackMs: number): number {
-  if (text === undefined) return fallbackMs
-  const dt = DateTime.fromISO(text)
-  if (!dt.isValid) throw new UsageError(`${flag}: "${text}" is not an ISO 8601 date or time (e.g. 2026-11-29 or 2026-11-29T08:00)`)
-  return dt.toMillis()
-}
-
 function runReport(args: readonly string[]): number {
   const { values, positionals } = parse(args, {
     db: { type: 'string' },
@@ -194,20 +180,17 @@ function runReport(args: readonly string[]): number {
     country: { type: 'string' },
     json: { type: 'boolean' },
   })
-  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`)
-  const sinceMs = parseInstant(values.since, '--since', 0)
-  const untilMs = parseInstant(values.until, '--until', Date.now() + 1)
-  if (untilMs <= sinceMs) throw new UsageError('--until must be after --since')
+  if (positionals.length) throw new CliUsageError(`unexpected argument "${positionals[0]}"`)
+  const sinceMs = instant(values.since, '--since', 0)
+  const untilMs = instant(values.until, '--until', Date.now() + 1)
+  if (untilMs <= sinceMs) throw new CliUsageError('--until must be after --since')
   const country = values.country?.toUpperCase()
-  if (country !== undefined && !countryGridFactor(country)) throw new UsageError(`--country: no grid figure for "${values.country}" (use an ISO 3166-1 alpha-3 code such as FRA, or WORLD)`)
-  const dbPath = values.db ?? defaultDbPath()
-  if (!existsSync(dbPath)) throw new UsageError(`no database at ${dbPath}: record or import first`)
-  const db = openDatabase(dbPath)
+  if (country !== undefined && !countryGridFactor(country)) throw new CliUsageError(`--country: no grid figure for "${values.country}" (use an ISO 3166-1 alpha-3 code such as FRA, or WORLD)`)
+  const db = openExisting(values.db ?? defaultDbPath())
   try {
-    const loaded = new SettingsStore(db, defaultSettings(Intl.DateTimeFormat().resolvedOptions().locale)).load()
-    const pack = new DataPackStore(db, bundledDataPack()).active().pack
+    const loaded = db.settings
     const settings = country ? { ...loaded.settings, countryIso3: country, gridOverrideGPerKWh: null } : loaded.settings
-    const report = buildReport(new SampleStore(db).totals(sinceMs, untilMs), sinceMs, untilMs, settings, false, pack)
+    const report = buildReport(db.store.totals(sinceMs, untilMs), sinceMs, untilMs, settings, false, db.pack)
     const grid = report.footprint.grid
     const out = {
       since: new Date(sinceMs).toISOString(),
@@ -249,12 +232,12 @@ function parseSource(text: string | undefined): SourceChoice {
   if (text === undefined || text === 'nvidia-smi') return command ? { kind: 'nvidia-smi', command } : { kind: 'nvidia-smi' }
   if (text.startsWith('replay:')) {
     const file = text.slice('replay:'.length)
-    if (!file) throw new UsageError('--source replay:FILE needs a file')
-    if (!existsSync(file)) throw new UsageError(`--source: cannot read ${file}`)
+    if (!file) throw new CliUsageError('--source replay:FILE needs a file')
+    if (!existsSync(file)) throw new CliUsageError(`--source: cannot read ${file}`)
     const speed = Number(process.env.WATTPRINT_REPLAY_SPEED ?? '1')
     return { kind: 'replay', file, speed: speed > 0 ? speed : 1 }
   }
-  throw new UsageError(`--source: "${text}" is not nvidia-smi or replay:FILE`)
+  throw new CliUsageError(`--source: "${text}" is not nvidia-smi or replay:FILE`)
 }
 
 function openService(values: { db?: string | undefined; source?: string | undefined }): WattprintService {
@@ -273,9 +256,9 @@ function openService(values: { db?: string | undefined; source?: string | undefi
 
 async function runRecord(args: readonly string[]): Promise<number> {
   const { values, positionals } = parse(args, { db: { type: 'string' }, source: { type: 'string' }, duration: { type: 'string' }, json: { type: 'boolean' } })
-  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`)
+  if (positionals.length) throw new CliUsageError(`unexpected argument "${positionals[0]}"`)
   const durationS = values.duration === undefined ? null : Number(values.duration)
-  if (durationS !== null && !(durationS > 0)) throw new UsageError(`--duration: "${values.duration}" is not a positive number of seconds`)
+  if (durationS !== null && !(durationS > 0)) throw new CliUsageError(`--duration: "${values.duration}" is not a positive number of seconds`)
   const service = openService(values)
   const startedMs = Date.now()
   let lastStatus = ''
@@ -300,9 +283,9 @@ async function runRecord(args: readonly string[]): Promise<number> {
 
 async function runServe(args: readonly string[]): Promise<number> {
   const { values, positionals } = parse(args, { db: { type: 'string' }, source: { type: 'string' }, port: { type: 'string' } })
-  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`)
+  if (positionals.length) throw new CliUsageError(`unexpected argument "${positionals[0]}"`)
   const port = values.port === undefined ? 0 : Number(values.port)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: "${values.port}" is not a port number`)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliUsageError(`--port: "${values.port}" is not a port number`)
   const service = openService(values)
   service.start()
   const staticDir = existsSync(join(RENDERER_DIR, 'index.html')) ? RENDERER_DIR : null
@@ -311,7 +294,7 @@ async function runServe(args: readonly string[]): Promise<number> {
     server = await startHeadlessServer({ service, port, staticDir, ...(process.env.WATTPRINT_TOKEN ? { token: process.env.WATTPRINT_TOKEN } : {}) })
   } catch (error) {
     await service.stop()
-    throw new UsageError(`cannot listen on 127.0.0.1:${port}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+    throw new CliUsageError(`cannot listen on 127.0.0.1:${port}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
   }
   process.stdout.write(`${server.url}\n`)
   if (!staticDir) process.stderr.write(`note: ${RENDERER_DIR} is not built, so only the API is served (run npm run build:renderer)\n`)
