@@ -77,6 +77,12 @@ describe('the API contract, as both transports call it', () => {
     const priced = (await dispatch(s, 'summary:today', {})) as typeof today
     expect(priced.footprint.cost).toBeGreaterThan(0)
     expect(priced.footprint.price?.origin).toBe('user')
+    // A time-of-use tariff prices each local hour's energy; with one price for every hour it equals that price.
+    await dispatch(s, 'settings:update', { tariff: { kind: 'time-of-use', peakPricePerKWh: 0.5, offPeakPricePerKWh: 0.5, peakStartHour: 7, peakEndHour: 23 } })
+    const tou = (await dispatch(s, 'summary:today', {})) as typeof today
+    expect(tou.footprint.price?.id).toBe('price:time-of-use')
+    expect(tou.footprint.price?.value).toBeCloseTo(0.5, 12)
+    expect((await rejection(dispatch(s, 'settings:update', { tariff: { kind: 'time-of-use', peakPricePerKWh: 0.5 } }))).message).toMatch(/tariff\.offPeakPricePerKWh/)
   })
 
   it('keeps the demo out of the real history', async () => {

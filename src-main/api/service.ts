@@ -54,6 +54,7 @@ export function defaultSettings(locale: string | undefined): Settings {
     electricityWaterLPerKWh: null,
     pricePerKWh: null,
     currency: 'EUR',
+    tariff: { kind: 'flat' },
     sampleIntervalMs: 1000,
     maxGapS: 10,
     rawRetentionDays: 14,

@@ -5,6 +5,20 @@ export const Iso3Schema = z
   .regex(/^([A-Z]{3}|WORLD)$/, 'a 3-letter ISO 3166-1 alpha-3 code such as FRA, or WORLD')
 export const CurrencySchema = z.string().regex(/^[A-Z]{3}$/, 'a 3-letter ISO 4217 code such as EUR')
 
+/** Flat price (pricePerKWh), or peak/off-peak prices by local hour of day. */
+export const TariffSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('flat') }),
+  z.strictObject({
+    kind: z.literal('time-of-use'),
+    peakPricePerKWh: z.number().min(0).max(100),
+    offPeakPricePerKWh: z.number().min(0).max(100),
+    /** Peak hours [start, end) in local time; end may be below start (overnight peak). */
+    peakStartHour: z.number().int().min(0).max(23),
+    peakEndHour: z.number().int().min(0).max(24),
+  }),
+])
+export type Tariff = z.infer<typeof TariffSchema>
+
 /** User settings. Unknown keys are rejected so a typo never silently does nothing. */
 export const SettingsSchema = z.strictObject({
   /** Country whose grid average is used (ISO 3166-1 alpha-3). */
@@ -18,6 +32,7 @@ export const SettingsSchema = z.strictObject({
   /** Electricity price per kWh in `currency`; null until set. */
   pricePerKWh: z.number().min(0).max(100).nullable(),
   currency: CurrencySchema,
+  tariff: TariffSchema,
   /** How often the GPU is read, ms. */
   sampleIntervalMs: z.number().int().min(100).max(60_000),
   /** Intervals longer than this are gaps (sleep, crash) and are not bridged, s. */

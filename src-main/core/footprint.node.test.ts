@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { footprint } from './footprint.ts'
-import { CO2JS_VERSION, countryFromLocale, countryGridFactor, gridCountries, gridFactorFor, priceFactorFor, userGridFactor, userPriceFactor } from './grid-factors.ts'
+import { CO2JS_VERSION, countryFromLocale, countryGridFactor, gridCountries, gridFactorFor, userGridFactor, userPriceFactor } from './grid-factors.ts'
 import { joulesFromKWh, kWhFromJoules } from './units.ts'
 import { REPO_ROOT } from '../../test/helpers.ts'
 
@@ -49,7 +49,6 @@ describe('grid factors from CO2.js (Ember yearly averages)', () => {
     expect(choice?.factor.origin).toBe('user')
     expect(choice?.method).toBe('user-value')
     expect(gridFactorFor({ countryIso3: 'POL', gridOverrideGPerKWh: null })).toMatchObject({ method: 'location-based', factor: { origin: 'dataset' } })
-    expect(priceFactorFor({ pricePerKWh: null, currency: 'EUR' })).toBeNull()
   })
 
   it('makes a market-based factor from a renewable share, citing the GHG Protocol', () => {

@@ -160,8 +160,3 @@ export function userWaterFactor(lPerKWh: number | null): Factor | null {
     note: 'Off-site water consumed to generate your electricity. Set in Settings; Wattprint bundles no verified default.',
   }
 }
-
-/** The price factor the settings choose, or null until a price is set. */
-export function priceFactorFor(settings: { pricePerKWh: number | null; currency: string }): Factor | null {
-  return settings.pricePerKWh === null ? null : userPriceFactor(settings.pricePerKWh, settings.currency)
-}

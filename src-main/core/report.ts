@@ -3,7 +3,8 @@ import type { Settings } from '../contract/settings.ts'
 import type { DataPack } from '../contract/reference.ts'
 import { asFactor, referenceFactor } from './data-pack.ts'
 import { footprint } from './footprint.ts'
-import { gridFactorFor, priceFactorFor, userWaterFactor } from './grid-factors.ts'
+import { gridFactorFor, userWaterFactor } from './grid-factors.ts'
+import { tariffPriceFactor } from './tariff.ts'
 
 /** The measurement factor of energy integrated from nvidia-smi's sampled power. */
 export const SAMPLED_POWER_MEASUREMENT_ID = 'measurement-nvml-power'
@@ -23,6 +24,8 @@ export interface RangeTotals {
   samples: number
   gaps: number
   devices: DeviceTotals[]
+  /** Energy by local hour of day (index 0-23), kWh: what a time-of-use tariff needs. */
+  energyKWhByLocalHour: number[]
 }
 
 /** A period's totals with their footprint under the current settings. */
@@ -48,7 +51,7 @@ export function buildReport(totals: RangeTotals, sinceMs: number, untilMs: numbe
       grid: grid?.factor ?? null,
       carbonMethod: grid?.method ?? null,
       water: userWaterFactor(settings.electricityWaterLPerKWh),
-      price: priceFactorFor(settings),
+      price: tariffPriceFactor(settings, totals.energyKWhByLocalHour),
       currency: settings.currency,
     }),
     demo,

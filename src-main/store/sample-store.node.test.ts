@@ -62,6 +62,16 @@ describe('SampleStore on a real SQLite file', () => {
     expect(totals.devices[0]).toMatchObject({ deviceId: 'GPU-test', name: 'Test GPU', maxPowerW: 200, integratedS: 7199 })
   })
 
+  it('splits a range\'s energy by local hour of day, summing to the total', () => {
+    const { store } = openStore()
+    store.ingest(steadyRows(T0, 7200, 200))
+    const totals = store.totals(T0 + 30_500, T0 + 7_000_250)
+    const byHour = totals.energyKWhByLocalHour
+    expect(byHour).toHaveLength(24)
+    expect(byHour.reduce((a, b) => a + b, 0) * 3.6e6).toBeCloseTo(totals.energyJ, 3)
+    expect(byHour.filter((kWh) => kWh > 0)).toHaveLength(2)
+  })
+
   it('is additive over ranges: [a,c) = [a,b) + [b,c)', () => {
     const { store } = openStore()
     store.ingest(steadyRows(T0, 600, 123.4))

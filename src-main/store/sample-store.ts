@@ -160,7 +160,35 @@ export class SampleStore {
     } else add('raw', rawFrom, untilMs)
     if (sinceMs < horizon) add('rollup_hour', Math.floor(sinceMs / HOUR_MS) * HOUR_MS, Math.min(horizon, untilMs))
     const devices = [...perDevice.values()]
-    return { energyJ: devices.reduce((sum, d) => sum + d.energyJ, 0), samples, gaps, devices }
+    return { energyJ: devices.reduce((sum, d) => sum + d.energyJ, 0), samples, gaps, devices, energyKWhByLocalHour: this.energyByLocalHour(sinceMs, untilMs) }
+  }
+
+  /**
+   * Energy of [sinceMs, untilMs) by local hour of day (system zone), kWh, split the same way as
+   * totals(): raw edges, minute rollups, hour rollups before the raw horizon (resolved to the hour).
+   */
+  energyByLocalHour(sinceMs: number, untilMs: number): number[] {
+    const hours = Array.from({ length: 24 }, () => 0)
+    const horizon = this.rawHorizonMs()
+    const rawFrom = Math.max(sinceMs, horizon)
+    const add = (sql: string, from: number, to: number): void => {
+      if (from >= to) return
+      for (const r of this.db.prepare(sql).all(from, to) as { t: number; e: number | null }[]) {
+        const i = new Date(r.t).getHours()
+        hours[i] = (hours[i] ?? 0) + (r.e ?? 0) / 3.6e6
+      }
+    }
+    const raw = 'SELECT s.t_ms AS t, s.energy_j AS e FROM devices d CROSS JOIN samples s ON s.device_id = d.id WHERE s.t_ms >= ? AND s.t_ms < ?'
+    const rollup = (table: string): string => `SELECT bucket_ms AS t, sum(energy_j) AS e FROM ${table} WHERE bucket_ms >= ? AND bucket_ms < ? GROUP BY bucket_ms`
+    const minutesFrom = Math.ceil(rawFrom / MINUTE_MS) * MINUTE_MS
+    const minutesTo = Math.floor(untilMs / MINUTE_MS) * MINUTE_MS
+    if (minutesFrom < minutesTo) {
+      add(raw, rawFrom, minutesFrom)
+      add(rollup('rollup_minute'), minutesFrom, minutesTo)
+      add(raw, minutesTo, untilMs)
+    } else add(raw, rawFrom, untilMs)
+    if (sinceMs < horizon) add(rollup('rollup_hour'), Math.floor(sinceMs / HOUR_MS) * HOUR_MS, Math.min(horizon, untilMs))
+    return hours
   }
 
   /** Raw samples of every device since `sinceMs`, oldest first. */
