@@ -46,7 +46,8 @@ test.describe('live telemetry from a (fake) nvidia-smi replaying a real trace', 
     await expect(dashboard.statusBanner).toContainText('No GPU found', { timeout: 20_000 })
     await expect(dashboard.statusBanner).toContainText('No devices were found')
 
-    // The last readings are the trace's last value (GPU 1 draws 1.25×).
+    // The last readings are the trace's last value (GPU 1 draws 1.25×), marked as the last ones.
+    await expect(dashboard.gpuCards.getByTestId('gpu-stale')).toHaveCount(2)
     const watts = await dashboard.gpuCards.getByTestId('gpu-watts').allTextContents()
     const expected = [facts.lastPowerW, facts.lastPowerW * 1.25].map((w) => `${w.toFixed(1)} W`)
     expect(watts.map((w) => w.trim()).sort()).toEqual(expected.sort())

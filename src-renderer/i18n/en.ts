@@ -17,7 +17,7 @@ export const en = {
     stopDemo: 'Stop demo',
     storage: 'Storage problem',
   },
-  gpu: { power: 'Power', util: 'GPU use', temp: 'Temperature', memory: 'Memory', limit: 'Power limit', noDevices: 'No GPU readings yet.' },
+  gpu: { power: 'Power', util: 'GPU use', temp: 'Temperature', memory: 'Memory', limit: 'Power limit', noDevices: 'No GPU readings yet.', lastReading: 'Last reading at {time}' },
   chart: { title: 'Power, last 10 minutes', empty: 'Waiting for the first readings…', axis: 'W' },
   today: {
     title: 'Today so far',
