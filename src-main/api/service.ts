@@ -11,9 +11,9 @@ import type { Scenario, ScenarioResult } from '../contract/scenario.ts'
 import { asFactor, bundledDataPack, referenceFactor } from '../core/data-pack.ts'
 import { comparePeriod } from '../core/estimate-report.ts'
 import { rangeOf } from '../core/footprint.ts'
+import { reportOf } from './report-of.ts'
 import { runScenarioWith } from './scenario-runner.ts'
 import { SAMPLED_POWER_MEASUREMENT_ID } from '../core/report.ts'
-import { buildReport } from '../core/report.ts'
 import { startOfLocalDayMs } from '../core/time.ts'
 import { openDatabase } from '../store/database.ts'
 import { SampleStore } from '../store/sample-store.ts'
@@ -164,13 +164,13 @@ export class WattprintService {
     const sinceMs = startOfLocalDayMs(Date.now())
     const untilMs = sinceMs + DAY_MS
     const store = this.demo?.store ?? this.store
-    return buildReport(store.totals(sinceMs, untilMs), sinceMs, untilMs, this.settings, demo, this.pack)
+    return reportOf(store, sinceMs, untilMs, this.settings, this.pack, demo)
   }
 
   /** A period of the real history, [sinceMs, untilMs). */
   report(sinceMs: number, untilMs: number): Report {
     this.live.flush()
-    return buildReport(this.store.totals(sinceMs, untilMs), sinceMs, untilMs, this.settings, false, this.pack)
+    return reportOf(this.store, sinceMs, untilMs, this.settings, this.pack)
   }
 
   importDataPack(json: string): DataPackStatus {

@@ -24,8 +24,8 @@ export interface RangeTotals {
   samples: number
   gaps: number
   devices: DeviceTotals[]
-  /** Energy by local hour of day (index 0-23), kWh: what a time-of-use tariff needs. */
-  energyKWhByLocalHour: number[]
+  /** Energy by local hour of day (index 0-23), kWh, when asked for: what a time-of-use tariff needs. */
+  energyKWhByLocalHour: number[] | null
 }
 
 /** A period's totals with their footprint under the current settings. */

@@ -14,10 +14,11 @@ export function isPeakHour(hour: number, tariff: Extract<Tariff, { kind: 'time-o
  */
 export function tariffPriceFactor(
   settings: { pricePerKWh: number | null; currency: string; tariff: Tariff },
-  energyKWhByLocalHour: readonly number[],
+  energyKWhByLocalHour: readonly number[] | null,
 ): Factor | null {
   const t = settings.tariff
   if (t.kind === 'flat') return settings.pricePerKWh === null ? null : userPriceFactor(settings.pricePerKWh, settings.currency)
+  if (energyKWhByLocalHour === null) throw new Error('a time-of-use tariff needs the energy by local hour')
   let energy = 0
   let cost = 0
   let peakEnergy = 0

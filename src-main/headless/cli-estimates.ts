@@ -9,7 +9,8 @@ import { ScenarioSchema } from '../contract/scenario.ts'
 import { asFactor, bundledDataPack, referenceFactor } from '../core/data-pack.ts'
 import { comparePeriod, estimateFinetune, estimateInference, estimateTraining, EstimateError } from '../core/estimate-report.ts'
 import { rangeOf } from '../core/footprint.ts'
-import { buildReport, SAMPLED_POWER_MEASUREMENT_ID } from '../core/report.ts'
+import { SAMPLED_POWER_MEASUREMENT_ID } from '../core/report.ts'
+import { reportOf } from '../api/report-of.ts'
 import { LeverError } from '../core/scenarios.ts'
 import { openDatabase } from '../store/database.ts'
 import { defaultDbPath } from '../store/paths.ts'
@@ -215,7 +216,7 @@ export function runCompare(values: Values): string {
   const db = openExisting((values.db as string | undefined) ?? defaultDbPath())
   try {
     const pack = db.pack
-    const report = buildReport(db.store.totals(sinceMs, untilMs), sinceMs, untilMs, db.settings.settings, false, pack)
+    const report = reportOf(db.store, sinceMs, untilMs, db.settings.settings, pack)
     const first = report.samples > 0 ? sinceMs : untilMs
     const durationS = Math.max(0, (Math.min(untilMs, Date.now()) - first) / 1000)
     const result = comparePeriod({ sinceMs, untilMs, energyKWh: report.footprint.energyKWh, co2eKg: report.footprint.co2eKg, durationS }, pack, queries)
@@ -247,7 +248,7 @@ export function runScenarioFile(file: string | undefined, values: Values): strin
   try {
     const settings = db?.settings.settings ?? defaultSettings(Intl.DateTimeFormat().resolvedOptions().locale)
     const pack = db?.pack ?? bundledDataPack()
-    const measured = db ? (since: number, until: number): number => buildReport(db.store.totals(since, until), since, until, settings, false, pack).footprint.energyKWh : null
+    const measured = db ? (since: number, until: number): number => reportOf(db.store, since, until, settings, pack).footprint.energyKWh : null
     const result = runScenarioWith(parsed.data, pack, settings, measured)
     if (values.json) return JSON.stringify(result, null, 2)
     const line = (name: string, o: { energyKWh: number; co2eKg: number; waterL: number }, pct?: number | null): string =>

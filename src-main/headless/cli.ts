@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { WattprintService, type SourceChoice } from '../api/service.ts'
 import { countryGridFactor } from '../core/grid-factors.ts'
-import { buildReport } from '../core/report.ts'
+import { reportOf } from '../api/report-of.ts'
 import { isKnownZone } from '../core/time.ts'
 import { kWhFromJoules } from '../core/units.ts'
 import { openDatabase, StoreError } from '../store/database.ts'
@@ -190,7 +190,7 @@ function runReport(args: readonly string[]): number {
   try {
     const loaded = db.settings
     const settings = country ? { ...loaded.settings, countryIso3: country, gridOverrideGPerKWh: null } : loaded.settings
-    const report = buildReport(db.store.totals(sinceMs, untilMs), sinceMs, untilMs, settings, false, db.pack)
+    const report = reportOf(db.store, sinceMs, untilMs, settings, db.pack)
     const grid = report.footprint.grid
     const out = {
       since: new Date(sinceMs).toISOString(),

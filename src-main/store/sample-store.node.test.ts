@@ -65,8 +65,9 @@ describe('SampleStore on a real SQLite file', () => {
   it('splits a range\'s energy by local hour of day, summing to the total', () => {
     const { store } = openStore()
     store.ingest(steadyRows(T0, 7200, 200))
-    const totals = store.totals(T0 + 30_500, T0 + 7_000_250)
-    const byHour = totals.energyKWhByLocalHour
+    const totals = store.totals(T0 + 30_500, T0 + 7_000_250, { byLocalHour: true })
+    const byHour = totals.energyKWhByLocalHour ?? []
+    expect(store.totals(T0, T0 + 1000).energyKWhByLocalHour).toBeNull()
     expect(byHour).toHaveLength(24)
     expect(byHour.reduce((a, b) => a + b, 0) * 3.6e6).toBeCloseTo(totals.energyJ, 3)
     expect(byHour.filter((kWh) => kWh > 0)).toHaveLength(2)

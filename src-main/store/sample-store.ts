@@ -132,7 +132,7 @@ export class SampleStore {
    * minutes at the edges from raw samples, so a day costs ~1,440 rows, not 86,400. Before the raw
    * horizon (purged by retention) the hour rollups answer, so such ranges resolve to the hour.
    */
-  totals(sinceMs: number, untilMs: number): RangeTotals {
+  totals(sinceMs: number, untilMs: number, options: { byLocalHour?: boolean } = {}): RangeTotals {
     const horizon = this.rawHorizonMs()
     const rawFrom = Math.max(sinceMs, horizon)
     const perDevice = new Map<string, DeviceTotals>()
@@ -160,7 +160,13 @@ export class SampleStore {
     } else add('raw', rawFrom, untilMs)
     if (sinceMs < horizon) add('rollup_hour', Math.floor(sinceMs / HOUR_MS) * HOUR_MS, Math.min(horizon, untilMs))
     const devices = [...perDevice.values()]
-    return { energyJ: devices.reduce((sum, d) => sum + d.energyJ, 0), samples, gaps, devices, energyKWhByLocalHour: this.energyByLocalHour(sinceMs, untilMs) }
+    return {
+      energyJ: devices.reduce((sum, d) => sum + d.energyJ, 0),
+      samples,
+      gaps,
+      devices,
+      energyKWhByLocalHour: options.byLocalHour ? this.energyByLocalHour(sinceMs, untilMs) : null,
+    }
   }
 
   /**
