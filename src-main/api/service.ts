@@ -7,6 +7,8 @@ import { countryFromLocale } from '../core/grid-factors.ts'
 import type { DataPack } from '../contract/reference.ts'
 import type { ComparisonResult } from '../contract/estimates.ts'
 import type { Range } from '../contract/footprint.ts'
+import type { History } from '../contract/history.ts'
+import { historyBuckets } from '../core/history.ts'
 import type { Scenario, ScenarioResult } from '../contract/scenario.ts'
 import { asFactor, bundledDataPack, referenceFactor } from '../core/data-pack.ts'
 import { comparePeriod } from '../core/estimate-report.ts'
@@ -182,6 +184,20 @@ export class WattprintService {
   revertDataPack(): DataPackStatus {
     this.pack = this.dataPacks.revert()
     return this.dataPacks.status()
+  }
+
+  /** Rollup buckets of the real history, with the period's report and, if asked, the period before. */
+  history(sinceMs: number, untilMs: number, bucket: 'hour' | 'day', withPrevious: boolean): History {
+    const report = this.report(sinceMs, untilMs)
+    const previous = withPrevious ? this.report(2 * sinceMs - untilMs, sinceMs) : null
+    return {
+      sinceMs,
+      untilMs,
+      bucket,
+      ...historyBuckets(this.store.buckets(bucket, sinceMs, untilMs), report),
+      report,
+      previous: previous && { sinceMs: previous.sinceMs, untilMs: previous.untilMs, energyJ: previous.energyJ, co2eKg: previous.footprint.co2eKg, cost: previous.footprint.cost },
+    }
   }
 
   /** How far measured energy may be off (the data set's measurement factor). */

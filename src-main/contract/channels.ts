@@ -9,6 +9,7 @@ import {
   TrainingEstimateSchema,
 } from './estimates.ts'
 import { ReportSchema } from './footprint.ts'
+import { HistoryRequestSchema, HistorySchema } from './history.ts'
 import { DataPackSchema } from './reference.ts'
 import { ScenarioResultSchema, ScenarioSchema } from './scenario.ts'
 import { CountrySchema, SettingsPatchSchema, SettingsSchema } from './settings.ts'
@@ -59,6 +60,7 @@ export const invokeChannels = {
       .refine((r) => r.untilMs > r.sinceMs, { message: 'untilMs must be after sinceMs', path: ['untilMs'] }),
     response: ReportSchema,
   },
+  'history:query': { request: HistoryRequestSchema, response: HistorySchema },
   'settings:get': { request: Empty, response: SettingsSchema },
   'settings:update': { request: SettingsPatchSchema, response: SettingsSchema },
   'factors:countries': { request: Empty, response: z.object({ countries: z.array(CountrySchema) }) },

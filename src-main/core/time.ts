@@ -35,3 +35,8 @@ export function startOfLocalDayMs(tMs: number): number {
 export function localDateKey(tMs: number): string {
   return DateTime.fromMillis(tMs).toFormat('yyyy-MM-dd')
 }
+
+/** Local midnight of a YYYY-MM-DD date, in the system zone. */
+export function startOfLocalDateMs(date: string): number {
+  return DateTime.fromISO(date).startOf('day').toMillis()
+}

@@ -73,6 +73,18 @@ describe('SampleStore on a real SQLite file', () => {
     expect(byHour.filter((kWh) => kWh > 0)).toHaveLength(2)
   })
 
+  it('answers history buckets from the hour and day rollups, never from raw samples', () => {
+    const { store, db } = openStore()
+    store.ingest(steadyRows(T0, 7200, 200))
+    db.exec('DELETE FROM samples') // buckets must not need them
+    const hours = store.buckets('hour', T0, T0 + 7200_000)
+    expect(hours.map((h) => h.startMs)).toEqual([T0, T0 + 3600_000])
+    expect(hours.reduce((s, h) => s + h.energyJ, 0)).toBe(200 * 7199)
+    const days = store.buckets('day', T0 - 86_400_000, T0 + 86_400_000)
+    expect(days.reduce((s, d) => s + d.energyJ, 0)).toBe(200 * 7199)
+    expect(days.every((d) => d.name === 'Test GPU')).toBe(true)
+  })
+
   it('is additive over ranges: [a,c) = [a,b) + [b,c)', () => {
     const { store } = openStore()
     store.ingest(steadyRows(T0, 600, 123.4))
