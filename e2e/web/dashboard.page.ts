@@ -11,7 +11,6 @@ export class DashboardPage {
   readonly todayCo2e: Locator
   readonly todayCost: Locator
   readonly factorDialog: Locator
-  readonly settingsDialog: Locator
 
   constructor(page: Page) {
     this.page = page
@@ -23,7 +22,6 @@ export class DashboardPage {
     this.todayCo2e = page.getByTestId('today-co2e')
     this.todayCost = page.getByTestId('today-cost')
     this.factorDialog = page.getByTestId('factor-dialog')
-    this.settingsDialog = page.getByTestId('settings-dialog')
   }
 
   async open(url: string): Promise<void> {
@@ -45,14 +43,19 @@ export class DashboardPage {
     await this.factorDialog.waitFor()
   }
 
+  /** Changes settings in the Settings view, then comes back to the dashboard. */
   async setSettings(values: { country?: string; price?: string; currency?: string; grid?: string; renewable?: string }): Promise<void> {
-    await this.page.getByTestId('open-settings').click()
-    await this.settingsDialog.waitFor()
+    await this.page.getByTestId('nav-settings').click()
+    await this.page.getByTestId('settings-form').waitFor()
     if (values.country) await this.page.getByTestId('settings-country').selectOption(values.country)
     if (values.grid !== undefined) await this.page.getByTestId('settings-grid').fill(values.grid)
     if (values.price !== undefined) await this.page.getByTestId('settings-price').fill(values.price)
     if (values.renewable !== undefined) await this.page.getByTestId('settings-renewable').fill(values.renewable)
     if (values.currency) await this.page.getByTestId('settings-currency').fill(values.currency)
     await this.page.getByTestId('settings-save').click()
+    await this.page.getByTestId('settings-saved').or(this.page.getByTestId('settings-error')).waitFor()
+    if (await this.page.getByTestId('settings-error').isVisible()) return
+    await this.page.getByTestId('nav-dashboard').click()
+    await this.gpuCards.first().or(this.page.getByText('No GPU readings yet.')).waitFor()
   }
 }

@@ -1,5 +1,5 @@
 import { test as base, expect, type Page } from '@playwright/test'
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -21,6 +21,8 @@ export interface Host {
 
 export interface HostOptions {
   env: Record<string, string>
+  /** Days of history to pre-fill (from the real demo trace) before the host starts. */
+  seedDays?: number
 }
 
 /** Starts `wattprint serve` (the real headless host) for one test and stops it afterwards. */
@@ -29,6 +31,9 @@ export const test = base.extend<{ hostOptions: HostOptions; host: Host; guard: n
   host: async ({ hostOptions }, use) => {
     const dir = mkdtempSync(join(tmpdir(), 'wattprint-e2e-'))
     const dbPath = join(dir, 'wattprint.db')
+    if (hostOptions.seedDays) {
+      execFileSync(process.execPath, [join(REPO_ROOT, 'e2e', 'seed-history.ts'), dbPath, String(hostOptions.seedDays)], { env: { ...process.env, TZ: 'UTC' } })
+    }
     const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'wattprint.js'), 'serve', '--db', dbPath, '--port', '0'], {
       env: {
         ...process.env,
@@ -90,3 +95,11 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 export { expect }
+
+/** Runs axe-core on the page: no serious or critical violation allowed. */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  const { default: AxeBuilder } = await import('@axe-core/playwright')
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  expect(bad.map((v) => `${what}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`)).toEqual([])
+}

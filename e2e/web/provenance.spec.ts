@@ -56,7 +56,7 @@ test.describe('every figure says where it comes from', () => {
     // A bad value gets a message naming the field; nothing is saved.
     await dashboard.setSettings({ price: '-3' })
     await expect(page.getByTestId('settings-error')).toContainText('pricePerKWh')
-    await page.keyboard.press('Escape')
+    await page.getByTestId('settings-price').fill('')
 
     await dashboard.setSettings({ price: '0.30', currency: 'EUR' })
     await expect(dashboard.todayCost).toHaveText(/€/)

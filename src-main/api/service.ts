@@ -60,6 +60,8 @@ export function defaultSettings(locale: string | undefined): Settings {
     sampleIntervalMs: 1000,
     maxGapS: 10,
     rawRetentionDays: 14,
+    language: 'system',
+    theme: 'system',
   }
 }
 

@@ -39,6 +39,9 @@ export const SettingsSchema = z.strictObject({
   maxGapS: z.number().min(1).max(3600),
   /** How long raw samples are kept before only rollups remain, days. */
   rawRetentionDays: z.number().int().min(1).max(3650),
+  /** Interface language; 'system' follows the OS/browser. */
+  language: z.enum(['system', 'en', 'fr']),
+  theme: z.enum(['system', 'light', 'dark']),
 })
 export type Settings = z.infer<typeof SettingsSchema>
 

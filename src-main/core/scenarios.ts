@@ -208,7 +208,7 @@ export function baselineWorkload(
       return { label: b.label, workload: { ...site, itEnergyKWh: b.itEnergyKWh }, notes }
     case 'measured': {
       if (ctx.measuredKWh === undefined) throw new LeverError('baseline: measured energy is not available here')
-      return { label: `Measured ${b.since} → ${b.until}`, workload: { ...site, itEnergyKWh: ctx.measuredKWh }, notes }
+      return { label: `Measured ${b.since.slice(0, 10)} → ${b.until.slice(0, 10)}`, workload: { ...site, itEnergyKWh: ctx.measuredKWh }, notes }
     }
     case 'training-run': {
       const run = pack.trainingRuns.find((r) => r.id === b.runId)

@@ -1,9 +1,30 @@
 import { createI18n } from 'vue-i18n'
 import { en, type Messages } from './en.ts'
+import { fr } from './fr.ts'
 
-export const i18n = createI18n<[Messages], 'en'>({
+export type Language = 'en' | 'fr'
+
+export const i18n = createI18n<[Messages], Language>({
   legacy: false,
   locale: 'en',
   fallbackLocale: 'en',
-  messages: { en },
+  messages: { en, fr },
 })
+
+/** 'system' follows the browser's (or the OS's) language when we have it, else English. */
+export function resolveLanguage(setting: 'system' | Language): Language {
+  if (setting !== 'system') return setting
+  return navigator.language.toLowerCase().startsWith('fr') ? 'fr' : 'en'
+}
+
+export function applyLanguage(setting: 'system' | Language): void {
+  const language = resolveLanguage(setting)
+  // Composition mode: the global locale is a ref (vue-i18n's types do not say so for a typed instance).
+  ;(i18n.global.locale as unknown as { value: Language }).value = language
+  document.documentElement.lang = language
+}
+
+export function applyTheme(setting: 'system' | 'light' | 'dark'): void {
+  if (setting === 'system') delete document.documentElement.dataset.theme
+  else document.documentElement.dataset.theme = setting
+}

@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs'
+import { expect, expectAccessible, screenshot, test } from './fixtures.ts'
+
+test.describe('the views, on four weeks of history', () => {
+  test.use({ hostOptions: { env: { WATTPRINT_NVIDIA_SMI: '/nonexistent/nvidia-smi' }, seedDays: 28 } })
+
+  test('the main navigation is reachable by keyboard, in order', async ({ page, host }) => {
+    await page.goto(host.url)
+    await page.getByTestId('nav-dashboard').waitFor()
+    const names: string[] = []
+    await page.keyboard.press('Tab') // skip link
+    for (let i = 0; i < 5; i++) {
+      await page.keyboard.press('Tab')
+      names.push(String(await page.evaluate('document.activeElement?.textContent ?? ""')).trim())
+    }
+    expect(names).toEqual(['Dashboard', 'History', 'Comparisons', 'What-if', 'Settings'])
+    await page.keyboard.press('Enter')
+    await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible()
+    await expectAccessible(page, 'settings')
+  })
+
+  test('History: weeks from the rollups, previous period, gaps, CSV/JSON export', async ({ page, host }) => {
+    await page.goto(`${host.url}#/history`)
+    await expect(page.getByTestId('history-energy')).toContainText('Wh')
+    await expect(page.getByTestId('history-delta')).toContainText('vs the previous period')
+    await page.getByTestId('history-kind').selectOption('month')
+    await expect(page.getByTestId('history-label')).toContainText(String(new Date().getFullYear()))
+    await page.waitForTimeout(500)
+    await screenshot(page, 'view-history-month')
+    await expectAccessible(page, 'history')
+    const download = page.waitForEvent('download')
+    await page.getByTestId('export-csv').click()
+    const csv = readFileSync((await (await download).path()) ?? '', 'utf8')
+    expect(csv.split('\n')[0]).toBe('bucket_start_utc,device_id,device_name,energy_kwh,co2e_kg,cost,mean_power_w,max_power_w,samples,gaps')
+    expect(csv.split('\n').length).toBeGreaterThan(10)
+    const jsonDownload = page.waitForEvent('download')
+    await page.getByTestId('export-json').click()
+    const json = JSON.parse(readFileSync((await (await jsonDownload).path()) ?? '', 'utf8')) as { buckets: unknown[]; report: { footprint: { grid: { source: { url: string } } } } }
+    expect(json.buckets.length).toBeGreaterThan(10)
+    expect(json.report.footprint.grid.source.url).toMatch(/^https:/)
+    // A day with no session (every sixth day) has no bucket: a gap, not a zero.
+    await page.getByTestId('history-kind').selectOption('day')
+    await page.getByTestId('history-prev').click()
+    await expect(page.getByTestId('history-chart')).toBeVisible()
+  })
+
+  test('Comparisons: log scale, years to equal, and each figure opens its source', async ({ page, host }) => {
+    await page.goto(`${host.url}#/comparisons`)
+    await expect(page.getByTestId('comparisons-you')).toContainText('kWh')
+    const gpt3 = page.getByTestId('run-gpt3-patterson2021')
+    await expect(gpt3).toContainText('1.29 GWh')
+    await expect(gpt3).toContainText('552 t')
+    await expect(gpt3).toContainText('years to equal it')
+    await gpt3.getByRole('button', { name: 'Source' }).click()
+    await expect(page.getByTestId('factor-dialog')).toContainText('Patterson')
+    await expect(page.getByTestId('factor-dialog').getByRole('link', { name: /arxiv\.org\/abs\/2104\.10350/ })).toBeVisible()
+    await screenshot(page, 'view-comparisons-source')
+    await page.keyboard.press('Escape')
+    await expect(page.getByTestId('equivalences')).toContainText('km by new EU car')
+    await screenshot(page, 'view-comparisons')
+    await expectAccessible(page, 'comparisons')
+  })
+
+  test('What-if: levers update the results; a scenario is saved and exported as the CLI\'s JSON', async ({ page, host }) => {
+    await page.goto(`${host.url}#/what-if`)
+    const quant = page.getByTestId('result-4-bit quantization')
+    await expect(quant).toContainText('-75 %')
+    await page.getByTestId('lever-0-0-toBits').fill('8')
+    await expect(quant).toContainText('-50 %')
+    await page.getByTestId('add-lever-type-1').selectOption('renewable-share')
+    await page.getByTestId('add-lever-1').click()
+    await expect(page.getByTestId('result-In the cloud')).toContainText('renewable contracts')
+    await page.getByTestId('whatif-name').fill('Week 48 options')
+    await page.getByTestId('whatif-save').click()
+    await expect(page.getByRole('button', { name: 'Week 48 options' })).toBeVisible()
+    const download = page.waitForEvent('download')
+    await page.getByTestId('whatif-export').click()
+    const exported = JSON.parse(readFileSync((await (await download).path()) ?? '', 'utf8')) as { name: string; variants: { levers: { type: string }[] }[] }
+    expect(exported.name).toBe('Week 48 options')
+    expect(exported.variants[1]?.levers.map((l) => l.type)).toEqual(['location', 'renewable-share'])
+    // The same file runs in the CLI's scenario command (same schema): the API accepts it as is.
+    const result = await host.invoke<{ variants: unknown[] }>('scenario:run', exported)
+    expect(result.variants).toHaveLength(2)
+    await page.waitForTimeout(300)
+    await screenshot(page, 'view-what-if')
+    await expectAccessible(page, 'what-if')
+  })
+
+  test('Settings apply without a restart: French, dark theme, and the numbers follow', async ({ page, host }) => {
+    await page.goto(`${host.url}#/settings`)
+    await page.getByTestId('settings-interval').fill('50')
+    await page.getByTestId('settings-save').click()
+    await expect(page.getByTestId('settings-error')).toContainText('sampleIntervalMs')
+    await page.getByTestId('settings-interval').fill('1000')
+    await page.getByTestId('settings-language').selectOption('fr')
+    await page.getByTestId('settings-theme').selectOption('dark')
+    await page.getByTestId('settings-price').fill('0,25')
+    await page.getByTestId('settings-save').click()
+    await expect(page.getByTestId('settings-saved')).toContainText('Enregistré')
+    await expect(page.getByTestId('nav-history')).toHaveText('Historique')
+    expect(await page.evaluate('document.documentElement.dataset.theme')).toBe('dark')
+    await screenshot(page, 'view-settings-fr-dark')
+    await page.getByTestId('nav-history').click()
+    // Numbers in French: a decimal comma, and the cost in euros.
+    await expect(page.getByTestId('history-mean')).toContainText(/\d,\d W/)
+    await page.waitForTimeout(500)
+    await screenshot(page, 'view-history-fr-dark')
+    await expectAccessible(page, 'history (fr, dark)')
+    await page.getByTestId('nav-comparisons').click()
+    await expect(page.getByRole('heading', { name: 'Comparaisons', level: 1 })).toBeVisible()
+    await screenshot(page, 'view-comparisons-fr-dark')
+    await page.getByTestId('nav-dashboard').click()
+    await expect(page.getByTestId('status-banner')).toContainText('Pas de données en direct')
+    await screenshot(page, 'view-dashboard-fr-dark')
+    await expectAccessible(page, 'dashboard (fr, dark)')
+  })
+})
