@@ -67,6 +67,10 @@ test.describe('the views, on four weeks of history', () => {
     await expect(quant).toContainText('-75 %')
     await page.getByTestId('lever-0-0-toBits').fill('8')
     await expect(quant).toContainText('-50 %')
+    // The slider drives the same lever: 16 → 16 bits changes nothing.
+    await page.getByTestId('slider-0-0-toBits').fill('16')
+    await expect(quant).toContainText('0 %')
+    await page.getByTestId('lever-0-0-toBits').fill('8')
     await page.getByTestId('add-lever-type-1').selectOption('renewable-share')
     await page.getByTestId('add-lever-1').click()
     await expect(page.getByTestId('result-In the cloud')).toContainText('renewable contracts')

@@ -50,6 +50,8 @@ export type SettingsPatch = z.infer<typeof SettingsPatchSchema>
 
 export const CountrySchema = z.object({
   iso3: z.string(),
+  /** ISO 3166-1 alpha-2, so the interface can name the country in its own language; null for WORLD. */
+  iso2: z.string().nullable(),
   name: z.string(),
   gCo2ePerKWh: z.number(),
 })

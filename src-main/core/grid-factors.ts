@@ -84,8 +84,8 @@ export function userPriceFactor(pricePerKWh: number, currency: string): Factor {
 export function gridCountries(): Country[] {
   return Object.entries(gridIntensityGPerKWh)
     .filter(([code]) => /^[A-Z]{3}$/.test(code) && countries.isValid(code))
-    .map(([iso3, gCo2ePerKWh]) => ({ iso3, name: countryName(iso3), gCo2ePerKWh }))
-    .concat([{ iso3: 'WORLD', name: 'World average', gCo2ePerKWh: gridIntensityGPerKWh.WORLD ?? 0 }])
+    .map(([iso3, gCo2ePerKWh]) => ({ iso3, iso2: countries.alpha3ToAlpha2(iso3) ?? null, name: countryName(iso3), gCo2ePerKWh }))
+    .concat([{ iso3: 'WORLD', iso2: null, name: 'World average', gCo2ePerKWh: gridIntensityGPerKWh.WORLD ?? 0 }])
     .sort((a, b) => a.name.localeCompare(b.name))
 }
 

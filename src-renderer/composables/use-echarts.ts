@@ -15,6 +15,11 @@ function markFirstChart(): void {
 
 use([LineChart, BarChart, GridComponent, TooltipComponent, LegendComponent, DataZoomComponent, CanvasRenderer])
 
+function isDark(): boolean {
+  const theme = document.documentElement.dataset.theme
+  return theme === 'dark' || (theme !== 'light' && window.matchMedia('(prefers-color-scheme: dark)').matches)
+}
+
 /** One ECharts instance bound to an element: resized with it, disposed with the component. */
 export function useEcharts(el: Ref<HTMLElement | null>): { chart: Ref<ECharts | null>; setOption: (option: EChartsCoreOption, replace?: boolean) => void } {
   const chart = shallowRef<ECharts | null>(null)
@@ -23,7 +28,8 @@ export function useEcharts(el: Ref<HTMLElement | null>): { chart: Ref<ECharts | 
 
   onMounted(() => {
     if (!el.value) return
-    chart.value = init(el.value, undefined, { renderer: 'canvas' })
+    // ECharts' built-in dark theme when the page is dark; views re-mount, so a theme change applies on the next view.
+    chart.value = init(el.value, isDark() ? 'dark' : undefined, { renderer: 'canvas' })
     observer = new ResizeObserver(() => chart.value?.resize())
     observer.observe(el.value)
     if (pending) {
@@ -39,6 +45,7 @@ export function useEcharts(el: Ref<HTMLElement | null>): { chart: Ref<ECharts | 
   return {
     chart,
     setOption(option, replace = false) {
+      option = { backgroundColor: 'transparent', ...option }
       if (chart.value) {
         chart.value.setOption(option, { notMerge: replace, lazyUpdate: true })
         markFirstChart()

@@ -33,5 +33,13 @@ export const useSettingsStore = defineStore(STORE_IDS.settings, () => {
     }
   }
 
-  return { settings, countries, error, load, update }
+  /** Countries named in the interface language (the runtime's CLDR data), sorted for it. */
+  function localCountries(locale: string): Country[] {
+    const names = new Intl.DisplayNames([locale], { type: 'region' })
+    return countries.value
+      .map((c) => ({ ...c, name: c.iso2 ? (names.of(c.iso2) ?? c.name) : c.name }))
+      .sort((a, b) => a.name.localeCompare(b.name, locale))
+  }
+
+  return { settings, countries, error, load, update, localCountries }
 })
