@@ -44,7 +44,7 @@ export class DashboardPage {
   }
 
   /** Changes settings in the Settings view, then comes back to the dashboard. */
-  async setSettings(values: { country?: string; price?: string; currency?: string; grid?: string; renewable?: string }): Promise<void> {
+  async setSettings(values: { country?: string; price?: string; currency?: string; grid?: string; renewable?: string; idle?: string }): Promise<void> {
     await this.page.getByTestId('nav-settings').click()
     await this.page.getByTestId('settings-form').waitFor()
     if (values.country) await this.page.getByTestId('settings-country').selectOption(values.country)
@@ -52,6 +52,7 @@ export class DashboardPage {
     if (values.price !== undefined) await this.page.getByTestId('settings-price').fill(values.price)
     if (values.renewable !== undefined) await this.page.getByTestId('settings-renewable').fill(values.renewable)
     if (values.currency) await this.page.getByTestId('settings-currency').fill(values.currency)
+    if (values.idle !== undefined) await this.page.getByTestId('settings-idle').fill(values.idle)
     await this.page.getByTestId('settings-save').click()
     await this.page.getByTestId('settings-saved').or(this.page.getByTestId('settings-error')).waitFor()
     if (await this.page.getByTestId('settings-error').isVisible()) return

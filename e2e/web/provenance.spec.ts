@@ -64,6 +64,11 @@ test.describe('every figure says where it comes from', () => {
     await expect(dashboard.factorDialog).toContainText('Electricity price you entered')
     await expect(dashboard.factorDialog).toContainText('0.3 EUR/kWh')
     await screenshot(page, 'cost-source')
+    await page.getByTestId('factor-close').click()
+
+    // An idle baseline reports the energy above idle separately (the trace idles at ~22 W).
+    await dashboard.setSettings({ idle: '20' })
+    await expect(page.getByTestId('today-above-idle')).toContainText('above an idle baseline of 20 W per GPU')
   })
 
   test('the page carries a strict Content-Security-Policy and the API wants the token', async ({ page, host }) => {

@@ -27,6 +27,9 @@ test.describe('the views, on four weeks of history', () => {
     await expect(page.getByTestId('history-label')).toContainText(String(new Date().getFullYear()))
     await page.waitForTimeout(500)
     await screenshot(page, 'view-history-month')
+    await page.getByTestId('history-explain-co2e').click()
+    await expect(page.getByTestId('factor-dialog')).toContainText('Ember')
+    await page.keyboard.press('Escape')
     await expectAccessible(page, 'history')
     const download = page.waitForEvent('download')
     await page.getByTestId('export-csv').click()
@@ -101,6 +104,8 @@ test.describe('the views, on four weeks of history', () => {
     await page.getByTestId('settings-price').fill('0,25')
     await page.getByTestId('settings-save').click()
     await expect(page.getByTestId('settings-saved')).toContainText('Enregistré')
+    // Start at login and tray behaviour belong to the desktop app: disabled here, and said so.
+    await expect(page.getByTestId('settings-login')).toBeDisabled()
     await expect(page.getByTestId('nav-history')).toHaveText('Historique')
     expect(await page.evaluate('document.documentElement.dataset.theme')).toBe('dark')
     await screenshot(page, 'view-settings-fr-dark')

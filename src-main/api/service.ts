@@ -62,6 +62,9 @@ export function defaultSettings(locale: string | undefined): Settings {
     rawRetentionDays: 14,
     language: 'system',
     theme: 'system',
+    startAtLogin: false,
+    closeToTray: true,
+    idleBaselineW: null,
   }
 }
 
@@ -79,6 +82,7 @@ export class WattprintService {
   private live: Sampler
   private demo: { sampler: Sampler; db: DatabaseSync; store: SampleStore } | null = null
   private readonly listeners = new Set<PushListener>()
+  private readonly settingsListeners = new Set<(settings: Settings) => void>()
   private purgeTimer: NodeJS.Timeout | null = null
 
   constructor(options: ServiceOptions) {
@@ -222,9 +226,16 @@ export class WattprintService {
     return runScenarioWith(scenario, this.pack, this.settings, (since, until) => this.report(since, until).footprint.energyKWh)
   }
 
+  /** Called after every settings change (the desktop app applies start-at-login and tray behaviour). */
+  onSettings(listener: (settings: Settings) => void): () => void {
+    this.settingsListeners.add(listener)
+    return () => this.settingsListeners.delete(listener)
+  }
+
   async updateSettings(patch: Partial<Settings>): Promise<Settings> {
     const before = this.settings
     this.settings = this.settingsStore.update(patch)
+    for (const listener of this.settingsListeners) listener(this.settings)
     this.live.setMaxGapS(this.settings.maxGapS)
     this.demo?.sampler.setMaxGapS(this.settings.maxGapS)
     if (before.sampleIntervalMs !== this.settings.sampleIntervalMs) {

@@ -34,7 +34,7 @@ if (!app.requestSingleInstanceLock()) {
     const win = createMainWindow(outDir, iconPath)
     // Closing the window keeps recording in the tray; Quit in the tray menu ends it.
     win.on('close', (event) => {
-      if (!quitting) {
+      if (!quitting && (service?.settings.closeToTray ?? true)) {
         event.preventDefault()
         win.hide()
       }
@@ -47,7 +47,8 @@ if (!app.requestSingleInstanceLock()) {
     quitting = true
   })
   app.on('window-all-closed', () => {
-    // Stay in the tray.
+    // Stay in the tray unless the user chose "closing the window quits".
+    if (service && !service.settings.closeToTray) app.quit()
   })
   app.on('will-quit', (event) => {
     if (!service) return
@@ -82,6 +83,12 @@ if (!app.requestSingleInstanceLock()) {
       return
     }
     service.start()
+    const applyDesktopSettings = (s: { startAtLogin: boolean }): void => {
+      // Linux has no login-item API in Electron; the setting is stored and shown, and applies on Windows and macOS.
+      if (process.platform !== 'linux') app.setLoginItemSettings({ openAtLogin: s.startAtLogin })
+    }
+    applyDesktopSettings(service.settings)
+    service.onSettings(applyDesktopSettings)
     bindIpc(service, () => window)
     createTray(service, trayIconPath, {
       show,

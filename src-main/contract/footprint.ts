@@ -56,6 +56,9 @@ export const ReportSchema = z.object({
   gaps: z.number().int(),
   devices: z.array(DeviceEnergySchema),
   footprint: FootprintSchema,
+  /** Energy above each GPU's idle baseline (Settings), J; null when no baseline is set. */
+  aboveIdleEnergyJ: z.number().nullable(),
+  idleBaselineW: z.number().nullable(),
   demo: z.boolean(),
 })
 export type Report = z.infer<typeof ReportSchema>

@@ -42,6 +42,12 @@ export const SettingsSchema = z.strictObject({
   /** Interface language; 'system' follows the OS/browser. */
   language: z.enum(['system', 'en', 'fr']),
   theme: z.enum(['system', 'light', 'dark']),
+  /** Desktop app: start with the session (hidden in the tray). */
+  startAtLogin: z.boolean(),
+  /** Desktop app: closing the window keeps recording in the tray; false quits. */
+  closeToTray: z.boolean(),
+  /** Idle power subtracted to report "above idle" energy, W; null: not reported. */
+  idleBaselineW: z.number().min(0).max(2000).nullable(),
 })
 export type Settings = z.infer<typeof SettingsSchema>
 

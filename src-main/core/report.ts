@@ -54,6 +54,17 @@ export function buildReport(totals: RangeTotals, sinceMs: number, untilMs: numbe
       price: tariffPriceFactor(settings, totals.energyKWhByLocalHour),
       currency: settings.currency,
     }),
+    aboveIdleEnergyJ: settings.idleBaselineW === null ? null : aboveIdleEnergyJ(totals.devices, settings.idleBaselineW),
+    idleBaselineW: settings.idleBaselineW,
     demo,
   }
+}
+
+/**
+ * Energy above an idle baseline: each GPU's energy minus baseline × the time it was integrated,
+ * never below zero per GPU. From totals, so a GPU that dipped under the baseline for part of the
+ * period offsets its own time above it (the per-reading split needs raw samples).
+ */
+export function aboveIdleEnergyJ(devices: readonly DeviceTotals[], idleW: number): number {
+  return devices.reduce((sum, d) => sum + Math.max(0, d.energyJ - idleW * d.integratedS), 0)
 }
