@@ -90,6 +90,9 @@ test.describe('the views, on four weeks of history', () => {
     expect(result.variants).toHaveLength(2)
     await page.waitForTimeout(300)
     await screenshot(page, 'view-what-if')
+    // Other baselines: an inference workload estimated from model size, bits and the GPU's bandwidth.
+    await page.getByTestId('whatif-baseline').selectOption('inference')
+    await expect(page.getByTestId('whatif-results')).toContainText('1,000,000 tokens')
     await expectAccessible(page, 'what-if')
   })
 

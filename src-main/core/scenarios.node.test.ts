@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import { ScenarioSchema, type Lever } from '../contract/scenario.ts'
 import { bundledDataPack } from './data-pack.ts'
 import { countryGridFactor } from './grid-factors.ts'
-import { applyLever, evaluate, LeverError, runScenario, type LeverData, type Workload } from './scenarios.ts'
+import { applyLever, baselineWorkload, evaluate, LeverError, runScenario, type LeverData, type Workload } from './scenarios.ts'
 
 const data: LeverData = {
   pack: bundledDataPack(),
@@ -79,6 +79,24 @@ describe('what-if levers', () => {
     const w = { itEnergyKWh: 1, pue: 1, gridGCo2ePerKWh: 0, wueLPerKWh: 0, electricityWaterLPerKWh: 0, pricePerKWh: null }
     expect(() => applyLever(w, { type: 'hardware', fromId: 'nvidia-rtx-9999', toId: 'nvidia-rtx-4090' }, data)).toThrow(LeverError)
     expect(() => applyLever(w, { type: 'grid', countryIso3: 'XYZ' }, data)).toThrow(/XYZ/)
+  })
+})
+
+describe('scenario baselines', () => {
+  const ctx = { gridGCo2ePerKWh: (iso3: string) => countryGridFactor(iso3)?.value ?? null, electricityWaterLPerKWh: null }
+  it('a fine-tune baseline is its FLOPs-route energy at PUE 1 (the site adds its own)', () => {
+    const scenario = ScenarioSchema.parse({ name: 'ft', baseline: { kind: 'finetune', paramsB: 8, tokensB: 1, method: 'full', hardwareId: 'nvidia-rtx-4090' }, site: { countryIso3: 'FRA' }, variants: [] })
+    const base = baselineWorkload(scenario, bundledDataPack(), ctx)
+    // 6 × 8e9 × 1e9 FLOPs at 165.2 TFLOP/s × MFU 0.4, at 450 W.
+    const hours = (6 * 8e9 * 1e9) / (165.2e12 * 0.4) / 3600
+    expect(base.workload.itEnergyKWh).toBeCloseTo((hours * 450) / 1000, 6)
+  })
+
+  it('an inference baseline is tokens × energy per token', () => {
+    const scenario = ScenarioSchema.parse({ name: 'inf', baseline: { kind: 'inference', tokens: 3.6e6, paramsB: 8, bitsPerWeight: 4, hardwareId: 'nvidia-rtx-4090' }, site: { countryIso3: 'FRA' }, variants: [] })
+    const base = baselineWorkload(scenario, bundledDataPack(), ctx)
+    // 4 GB per token at 1,008 GB/s × 0.7, at 450 W: J per token = 450 / (705.6 / 4).
+    expect(base.workload.itEnergyKWh).toBeCloseTo((3.6e6 * (450 / (1008 * 0.7 / 4))) / 3.6e6, 6)
   })
 })
 

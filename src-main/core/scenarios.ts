@@ -2,7 +2,8 @@ import type { Outcome, Lever, Scenario, ScenarioResult } from '../contract/scena
 import type { Source } from '../contract/provenance.ts'
 import type { DataPack } from '../contract/reference.ts'
 import { runEnergyKWh } from './comparisons.ts'
-import { compareFinetune, KAPLAN_2020, POPE_2022, HU_2021_LORA } from './estimators.ts'
+import { compareFinetune, flopsPerTokenFactor, KAPLAN_2020, POPE_2022, HU_2021_LORA } from './estimators.ts'
+import { estimateInference, estimateTraining } from './estimate-report.ts'
 
 /** What a scenario computes on: everything needed to turn IT energy into the four outcomes. */
 export interface Workload {
@@ -209,6 +210,16 @@ export function baselineWorkload(
     case 'measured': {
       if (ctx.measuredKWh === undefined) throw new LeverError('baseline: measured energy is not available here')
       return { label: `Measured ${b.since.slice(0, 10)} → ${b.until.slice(0, 10)}`, workload: { ...site, itEnergyKWh: ctx.measuredKWh }, notes }
+    }
+    case 'finetune': {
+      const e = estimateTraining({ paramsB: b.paramsB, tokensB: b.tokensB, hardwareId: b.hardwareId, pue: 1, hostOverhead: 1 }, pack, flopsPerTokenFactor(b.method))
+      notes.push(`Baseline: ${b.method} fine-tune of ${b.paramsB}B parameters on ${b.tokensB}B tokens, ${e.formula.split(';')[0]} (defaults: ${e.assumptions.filter((a) => a.isDefault).map((a) => a.name).join(', ')}).`)
+      return { label: `${b.method} fine-tune, ${b.paramsB}B × ${b.tokensB}B tokens`, workload: { ...site, itEnergyKWh: e.energyMWh * 1000 }, notes }
+    }
+    case 'inference': {
+      const e = estimateInference({ paramsB: b.paramsB, bitsPerWeight: b.bitsPerWeight, hardwareId: b.hardwareId }, pack, [1, 1])
+      notes.push(`Baseline: ${b.tokens.toLocaleString('en')} tokens at ${e.energyPerTokenJ.toPrecision(3)} J per token (${e.formula}).`)
+      return { label: `${b.tokens.toLocaleString('en')} tokens, ${b.paramsB}B at ${b.bitsPerWeight} bits`, workload: { ...site, itEnergyKWh: (b.tokens * e.energyPerTokenJ) / 3.6e6 }, notes }
     }
     case 'training-run': {
       const run = pack.trainingRuns.find((r) => r.id === b.runId)

@@ -255,7 +255,7 @@ export function runScenarioFile(file: string | undefined, values: Values): strin
       `  ${name.padEnd(28)} ${fmt(o.energyKWh).padStart(10)} kWh ${fmt(o.co2eKg).padStart(10)} kg CO2e ${fmt(o.waterL).padStart(9)} L${pct === undefined || pct === null ? '' : `  (${pct > 0 ? '+' : ''}${fmt(pct)}% CO2e)`}`
     return [result.name, line(result.baseline.label, result.baseline.outcome), ...result.variants.map((v) => line(v.name, v.outcome, v.deltaPct.co2eKg)), ...result.notes.map((n) => `  note: ${n}`)].join('\n')
   } catch (error) {
-    if (error instanceof LeverError) throw new CliUsageError(`${file}: ${error.message}`)
+    if (error instanceof LeverError || error instanceof EstimateError) throw new CliUsageError(`${file}: ${error.message}`)
     throw error
   } finally {
     db?.close()

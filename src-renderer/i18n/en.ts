@@ -48,7 +48,7 @@ export const en = {
     intro: 'A baseline and variants made of levers. Each lever is a documented formula with a citation; results update as you type.',
     name: 'Scenario name',
     baseline: 'Baseline',
-    baselineKinds: { measured: 'My last 30 days (measured)', 'training-run': 'A published training run', energy: 'An energy I enter' },
+    baselineKinds: { measured: 'My last 30 days (measured)', 'training-run': 'A published training run', energy: 'An energy I enter', finetune: 'A fine-tune (estimated)', inference: 'An inference workload (estimated)' },
     run: 'Training run',
     energy: 'Energy at the GPU (kWh)',
     site: 'Where it runs',
@@ -78,7 +78,7 @@ export const en = {
     saveAs: 'Save',
     error: 'Cannot run this scenario: {message}',
     chart: 'CO2e by variant',
-    params: { teacherParamsB: 'Teacher (B params)', studentParamsB: 'Student (B params)', fromBits: 'From bits', toBits: 'To bits', paramsB: 'Parameters (B)', finetuneTokensB: 'Fine-tune tokens (B)', pretrainTokensB: 'Pre-train tokens (B)', method: 'Method', pue: 'PUE', countryIso3: 'Country', percent: 'Renewable %', fromId: 'From', toId: 'To', gCo2ePerKWh: 'g CO2e/kWh at that hour', to: 'Where' },
+    params: { teacherParamsB: 'Teacher (B params)', studentParamsB: 'Student (B params)', fromBits: 'From bits', toBits: 'To bits', paramsB: 'Parameters (B)', finetuneTokensB: 'Fine-tune tokens (B)', pretrainTokensB: 'Pre-train tokens (B)', method: 'Method', pue: 'PUE', countryIso3: 'Country', percent: 'Renewable %', fromId: 'From', toId: 'To', gCo2ePerKWh: 'g CO2e/kWh at that hour', to: 'Where', hardwareId: 'Hardware', tokens: 'Tokens generated', bitsPerWeight: 'Bits per weight' },
   },
   settingsView: {
     title: 'Settings',

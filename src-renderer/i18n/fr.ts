@@ -50,7 +50,7 @@ export const fr: Messages = {
     intro: 'Une situation de départ et des variantes faites de leviers. Chaque levier est une formule documentée et citée ; les résultats se mettent à jour pendant la saisie.',
     name: 'Nom du scénario',
     baseline: 'Situation de départ',
-    baselineKinds: { measured: 'Mes 30 derniers jours (mesurés)', 'training-run': 'Un entraînement publié', energy: 'Une énergie que je saisis' },
+    baselineKinds: { measured: 'Mes 30 derniers jours (mesurés)', 'training-run': 'Un entraînement publié', energy: 'Une énergie que je saisis', finetune: 'Un affinage (estimé)', inference: 'Une charge d’inférence (estimée)' },
     run: 'Entraînement',
     energy: 'Énergie au GPU (kWh)',
     site: 'Où cela tourne',
@@ -80,7 +80,7 @@ export const fr: Messages = {
     saveAs: 'Enregistrer',
     error: 'Impossible de calculer ce scénario : {message}',
     chart: 'CO2e par variante',
-    params: { teacherParamsB: 'Enseignant (Md de paramètres)', studentParamsB: 'Élève (Md de paramètres)', fromBits: 'Bits avant', toBits: 'Bits après', paramsB: 'Paramètres (Md)', finetuneTokensB: 'Jetons d’affinage (Md)', pretrainTokensB: 'Jetons de pré-entraînement (Md)', method: 'Méthode', pue: 'PUE', countryIso3: 'Pays', percent: '% renouvelable', fromId: 'De', toId: 'Vers', gCo2ePerKWh: 'g CO2e/kWh à cette heure', to: 'Où' },
+    params: { teacherParamsB: 'Enseignant (Md de paramètres)', studentParamsB: 'Élève (Md de paramètres)', fromBits: 'Bits avant', toBits: 'Bits après', paramsB: 'Paramètres (Md)', finetuneTokensB: 'Jetons d’affinage (Md)', pretrainTokensB: 'Jetons de pré-entraînement (Md)', method: 'Méthode', pue: 'PUE', countryIso3: 'Pays', percent: '% renouvelable', fromId: 'De', toId: 'Vers', gCo2ePerKWh: 'g CO2e/kWh à cette heure', to: 'Où', hardwareId: 'Matériel', tokens: 'Jetons générés', bitsPerWeight: 'Bits par poids' },
   },
   settingsView: {
     title: 'Réglages',
