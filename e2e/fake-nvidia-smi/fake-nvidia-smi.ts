@@ -140,6 +140,7 @@ const lapMs = (offsets[offsets.length - 1] ?? 0) + (offsets[1] ?? 100)
 function tick(): void {
   const now = Date.now()
   while (i < records.length && startedAt + (lap * lapMs + (offsets[i] ?? 0)) / speed <= now) {
+    const dueMs = startedAt + (lap * lapMs + (offsets[i] ?? 0)) / speed
     const record = records[i]
     i++
     if (!record) continue
@@ -155,7 +156,8 @@ function tick(): void {
       if (garbageEvery !== null && linesOut > 0 && linesOut % garbageEvery === 0) {
         process.stdout.write('ERR! , ##garbage## , [Unknown Error], 12\n')
       }
-      process.stdout.write(`${query?.map((f) => cell(f, record, gpu, new Date(now))).join(', ')}\n`)
+      // Stamped when it was due, as nvidia-smi stamps when it samples: a late timer never repeats an instant.
+      process.stdout.write(`${query?.map((f) => cell(f, record, gpu, new Date(dueMs))).join(', ')}\n`)
       linesOut++
     }
   }
