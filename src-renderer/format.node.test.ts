@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatEnergy, formatMassKg, formatMoney, formatWatts } from './format.ts'
+import { displayUnits, formatEnergy, formatMassKg, formatMoney, formatWatts } from './format.ts'
 import { appendToWindow, powerSeriesByDevice } from './stores/telemetry.shared.ts'
 import type { Sample } from '../src-main/contract/telemetry.ts'
 
@@ -22,6 +22,18 @@ describe('display formats', () => {
     expect(formatMassKg(0.0000047)).toEqual({ value: '0.0047', unit: 'g' })
     expect(formatMassKg(552_000)).toEqual({ value: '552', unit: 't' })
     expect(formatMassKg(3.2)).toEqual({ value: '3.20', unit: 'kg' })
+  })
+
+  it('follows the display units chosen in Settings', () => {
+    Object.assign(displayUnits, { energy: 'kWh', mass: 'imperial' })
+    try {
+      expect(formatEnergy(3600)).toEqual({ value: '0.001', unit: 'kWh' })
+      expect(formatMassKg(1)).toEqual({ value: '2.20', unit: 'lb' })
+      expect(formatMassKg(552_000)).toEqual({ value: '608', unit: 'US t' })
+      expect(formatMassKg(0.01)).toEqual({ value: '0.353', unit: 'oz' })
+    } finally {
+      Object.assign(displayUnits, { energy: 'auto', mass: 'metric' })
+    }
   })
 
   it('formats watts, money and unknowns in the locale', () => {

@@ -1,4 +1,9 @@
+import { reactive } from 'vue'
+
 /** Display helpers: SI units inside, the natural unit on screen. */
+
+/** The user's display units (Settings); reactive, so every figure follows a change at once. */
+export const displayUnits = reactive<{ energy: 'auto' | 'kWh'; mass: 'metric' | 'imperial' }>({ energy: 'auto', mass: 'metric' })
 
 const JOULES_PER_WH = 3600
 
@@ -17,6 +22,7 @@ function sig3(value: number, locale: string): string {
 /** Energy in Wh, kWh, MWh or GWh, whichever reads best. */
 export function formatEnergy(energyJ: number, locale = 'en'): { value: string; unit: string } {
   const wh = energyJ / JOULES_PER_WH
+  if (displayUnits.energy === 'kWh') return { value: sig3(wh / 1000, locale), unit: 'kWh' }
   const scales: [number, string][] = [
     [1e9, 'GWh'],
     [1e6, 'MWh'],
@@ -26,8 +32,16 @@ export function formatEnergy(energyJ: number, locale = 'en'): { value: string; u
   return { value: sig3(wh, locale), unit: 'Wh' }
 }
 
-/** Mass of CO2e in g, kg or t. */
+const LB_PER_KG = 2.2046226218
+
+/** Mass of CO2e in g, kg or t (or oz, lb, US tons of 2,000 lb). */
 export function formatMassKg(massKg: number, locale = 'en'): { value: string; unit: string } {
+  if (displayUnits.mass === 'imperial') {
+    const lb = massKg * LB_PER_KG
+    if (Math.abs(lb) >= 2000) return { value: sig3(lb / 2000, locale), unit: 'US t' }
+    if (Math.abs(lb) >= 1) return { value: sig3(lb, locale), unit: 'lb' }
+    return { value: sig3(lb * 16, locale), unit: 'oz' }
+  }
   if (Math.abs(massKg) >= 1000) return { value: sig3(massKg / 1000, locale), unit: 't' }
   if (Math.abs(massKg) >= 1) return { value: sig3(massKg, locale), unit: 'kg' }
   return { value: sig3(massKg * 1000, locale), unit: 'g' }

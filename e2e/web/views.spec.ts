@@ -105,6 +105,7 @@ test.describe('the views, on four weeks of history', () => {
     await page.getByTestId('settings-language').selectOption('fr')
     await page.getByTestId('settings-theme').selectOption('dark')
     await page.getByTestId('settings-price').fill('0,25')
+    await page.getByTestId('settings-mass-unit').selectOption('imperial')
     await page.getByTestId('settings-save').click()
     await expect(page.getByTestId('settings-saved')).toContainText('Enregistré')
     // Start at login and tray behaviour belong to the desktop app: disabled here, and said so.
@@ -115,6 +116,8 @@ test.describe('the views, on four weeks of history', () => {
     await page.getByTestId('nav-history').click()
     // Numbers in French: a decimal comma, and the cost in euros.
     await expect(page.getByTestId('history-mean')).toContainText(/\d,\d W/)
+    // CO2e in the unit chosen: ounces for a week of one GPU.
+    await expect(page.locator('.tile').filter({ hasText: 'CO2e' })).toContainText('oz')
     await page.waitForTimeout(500)
     await screenshot(page, 'view-history-fr-dark')
     await expectAccessible(page, 'history (fr, dark)')

@@ -62,6 +62,8 @@ export function defaultSettings(locale: string | undefined): Settings {
     rawRetentionDays: 14,
     language: 'system',
     theme: 'system',
+    energyUnit: 'auto',
+    massUnit: 'metric',
     startAtLogin: false,
     closeToTray: true,
     idleBaselineW: null,

@@ -42,6 +42,10 @@ export const SettingsSchema = z.strictObject({
   /** Interface language; 'system' follows the OS/browser. */
   language: z.enum(['system', 'en', 'fr']),
   theme: z.enum(['system', 'light', 'dark']),
+  /** Energy on screen: the unit that reads best (Wh…GWh), or always kWh. Stored values stay SI. */
+  energyUnit: z.enum(['auto', 'kWh']),
+  /** CO2e on screen: g/kg/t, or oz/lb/US tons. */
+  massUnit: z.enum(['metric', 'imperial']),
   /** Desktop app: start with the session (hidden in the tray). */
   startAtLogin: z.boolean(),
   /** Desktop app: closing the window keeps recording in the tray; false quits. */
