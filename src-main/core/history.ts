@@ -1,6 +1,7 @@
 import type { Report } from '../contract/footprint.ts'
 import type { History, HistoryBucket } from '../contract/history.ts'
 
+/** One GPU's rollup bucket, as the store returns it. */
 export interface BucketInput {
   deviceId: string
   name: string

@@ -1,5 +1,6 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import type { Device, Sample } from '../contract/telemetry.ts'
+import type { BucketInput } from '../core/history.ts'
 import type { DeviceTotals, RangeTotals } from '../core/report.ts'
 import { localDateKey, startOfLocalDateMs } from '../core/time.ts'
 import { inTransaction } from './database.ts'
@@ -21,17 +22,6 @@ const DAY_MS = 86_400_000
 interface RollupDelta {
   deviceId: number
   bucket: number | string
-  energyJ: number
-  integratedS: number
-  samples: number
-  gaps: number
-  maxPowerW: number | null
-}
-
-export interface BucketRow {
-  deviceId: string
-  name: string
-  startMs: number
   energyJ: number
   integratedS: number
   samples: number
@@ -212,21 +202,21 @@ export class SampleStore {
    * Rollup buckets of [sinceMs, untilMs) per device: hours (UTC hour buckets) or calendar days
    * (local dates, as recorded). Never loads raw samples, whatever the range.
    */
-  buckets(level: 'hour' | 'day', sinceMs: number, untilMs: number): BucketRow[] {
+  buckets(level: 'hour' | 'day', sinceMs: number, untilMs: number): BucketInput[] {
     if (level === 'hour') {
       return this.db
         .prepare(`SELECT d.device_key AS deviceId, d.name, r.bucket_ms AS startMs, r.energy_j AS energyJ, r.integrated_s AS integratedS,
             r.samples, r.gaps, r.max_power_w AS maxPowerW
           FROM rollup_hour r JOIN devices d ON d.id = r.device_id
           WHERE r.bucket_ms >= ? AND r.bucket_ms < ? ORDER BY r.bucket_ms, d.idx`)
-        .all(Math.floor(sinceMs / HOUR_MS) * HOUR_MS, untilMs) as unknown as BucketRow[]
+        .all(Math.floor(sinceMs / HOUR_MS) * HOUR_MS, untilMs) as unknown as BucketInput[]
     }
     const rows = this.db
       .prepare(`SELECT d.device_key AS deviceId, d.name, r.day, r.energy_j AS energyJ, r.integrated_s AS integratedS,
           r.samples, r.gaps, r.max_power_w AS maxPowerW
         FROM rollup_day r JOIN devices d ON d.id = r.device_id
         WHERE r.day >= ? AND r.day <= ? ORDER BY r.day, d.idx`)
-      .all(localDateKey(sinceMs), localDateKey(untilMs - 1)) as unknown as (Omit<BucketRow, 'startMs'> & { day: string })[]
+      .all(localDateKey(sinceMs), localDateKey(untilMs - 1)) as unknown as (Omit<BucketInput, 'startMs'> & { day: string })[]
     return rows.map(({ day, ...r }) => ({ ...r, startMs: startOfLocalDateMs(day) }))
   }
 

@@ -16,8 +16,7 @@ function markFirstChart(): void {
 use([LineChart, BarChart, GridComponent, TooltipComponent, LegendComponent, DataZoomComponent, CanvasRenderer])
 
 function isDark(): boolean {
-  const theme = document.documentElement.dataset.theme
-  return theme === 'dark' || (theme !== 'light' && window.matchMedia('(prefers-color-scheme: dark)').matches)
+  return document.documentElement.dataset.theme === 'dark'
 }
 
 /** One ECharts instance bound to an element: resized with it, disposed with the component. */

@@ -24,7 +24,13 @@ export function applyLanguage(setting: 'system' | Language): void {
   document.documentElement.lang = language
 }
 
+const systemDark = window.matchMedia('(prefers-color-scheme: dark)')
+let themeSetting: 'system' | 'light' | 'dark' = 'system'
+
+/** Resolves 'system' to light or dark, and follows the OS while 'system' is chosen. */
 export function applyTheme(setting: 'system' | 'light' | 'dark'): void {
-  if (setting === 'system') delete document.documentElement.dataset.theme
-  else document.documentElement.dataset.theme = setting
+  themeSetting = setting
+  document.documentElement.dataset.theme = setting === 'system' ? (systemDark.matches ? 'dark' : 'light') : setting
 }
+systemDark.addEventListener('change', () => applyTheme(themeSetting))
+applyTheme('system')
