@@ -68,6 +68,7 @@ type SampleRow = {
 export class SampleStore {
   private readonly db: DatabaseSync
   private readonly deviceIds = new Map<string, number>()
+  private readonly statements = new Map<string, StatementSync>()
   private readonly insertSample: StatementSync
   private readonly upsertDevice: StatementSync
   private readonly upserts: Record<'minute' | 'hour' | 'day', StatementSync>
@@ -141,7 +142,7 @@ export class SampleStore {
     let gaps = 0
     const add = (table: 'raw' | 'rollup_minute' | 'rollup_hour', from: number, to: number): void => {
       if (from >= to) return
-      const rows = this.db.prepare(table === 'raw' ? RAW_TOTALS_SQL : rollupTotalsSql(table)).all(from, to) as TotalsRow[]
+      const rows = this.statement(table === 'raw' ? RAW_TOTALS_SQL : rollupTotalsSql(table)).all(from, to) as TotalsRow[]
       for (const r of rows) {
         const t = perDevice.get(r.device_key) ?? { deviceId: r.device_key, name: r.name, energyJ: 0, integratedS: 0, maxPowerW: null }
         t.energyJ += r.energy_j ?? 0
@@ -180,7 +181,7 @@ export class SampleStore {
     const rawFrom = Math.max(sinceMs, horizon)
     const add = (sql: string, from: number, to: number): void => {
       if (from >= to) return
-      for (const r of this.db.prepare(sql).all(from, to) as { t: number; e: number | null }[]) {
+      for (const r of this.statement(sql).all(from, to) as { t: number; e: number | null }[]) {
         const i = new Date(r.t).getHours()
         hours[i] = (hours[i] ?? 0) + (r.e ?? 0) / 3.6e6
       }
@@ -262,8 +263,18 @@ export class SampleStore {
   }
 
   rawHorizonMs(): number {
-    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'raw_horizon_ms'").get() as { value: string } | undefined
+    const row = this.statement("SELECT value FROM meta WHERE key = 'raw_horizon_ms'").get() as { value: string } | undefined
     return row ? Number(row.value) : 0
+  }
+
+  // The dashboard totals today every few seconds: prepare each query once, not on every call.
+  private statement(sql: string): StatementSync {
+    let statement = this.statements.get(sql)
+    if (!statement) {
+      statement = this.db.prepare(sql)
+      this.statements.set(sql, statement)
+    }
+    return statement
   }
 
   private deviceIdFor(device: Device, seenMs: number): number {
