@@ -34,6 +34,12 @@ export function formatEnergy(energyJ: number, locale = 'en'): { value: string; u
 
 const LB_PER_KG = 2.2046226218
 
+/** "1.29 GWh": energy as one string in the unit that reads best. */
+export function energyText(energyJ: number, locale = 'en'): string {
+  const e = formatEnergy(energyJ, locale)
+  return `${e.value} ${e.unit}`
+}
+
 /** Mass of CO2e in g, kg or t (or oz, lb, US tons of 2,000 lb). */
 export function formatMassKg(massKg: number, locale = 'en'): { value: string; unit: string } {
   if (displayUnits.mass === 'imperial') {
@@ -45,6 +51,12 @@ export function formatMassKg(massKg: number, locale = 'en'): { value: string; un
   if (Math.abs(massKg) >= 1000) return { value: sig3(massKg / 1000, locale), unit: 't' }
   if (Math.abs(massKg) >= 1) return { value: sig3(massKg, locale), unit: 'kg' }
   return { value: sig3(massKg * 1000, locale), unit: 'g' }
+}
+
+/** "552 t": CO2e as one string in the unit that reads best. */
+export function massText(massKg: number, locale = 'en'): string {
+  const m = formatMassKg(massKg, locale)
+  return `${m.value} ${m.unit}`
 }
 
 export function formatWatts(powerW: number | null, locale = 'en'): string {

@@ -5,4 +5,3 @@ export const kWhFromJoules = (energyJ: number): number => energyJ / JOULES_PER_K
 export const joulesFromKWh = (energyKWh: number): number => energyKWh * JOULES_PER_KWH
 export const kgFromGrams = (massG: number): number => massG / 1000
 export const bytesFromMiB = (sizeMiB: number): number => sizeMiB * 1024 * 1024
-export const secondsFromMs = (durationMs: number): number => durationMs / 1000
