@@ -19,6 +19,8 @@ export default defineConfig({
       use: {
         browserName: 'chromium',
         viewport: { width: 1280, height: 860 },
+        // The host runs with TZ=UTC: the browser reads dates in the same zone.
+        timezoneId: 'UTC',
         launchOptions: {
           ...(chromium ? { executablePath: chromium } : {}),
           args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { intervalEnergy } from '../src-main/core/integration.ts'
 import { openDatabase } from '../src-main/store/database.ts'
+import { clockFromEnv } from '../src-main/headless/env-clock.ts'
 import { SampleStore, type IngestRow } from '../src-main/store/sample-store.ts'
 import { parseNvidiaSmiLog } from '../src-main/telemetry/parsers/nvidia-smi-log.parse.ts'
 
@@ -20,7 +21,8 @@ const trace = parsed.log.records.filter((_, i) => i % 10 === 0).map((r) => r.rec
 
 const device = { deviceId: 'GPU-5eed0000-0000-4000-8000-000000000000', index: 0, name: 'NVIDIA GeForce RTX 4090 (seeded from a real trace)', memTotalB: 24564 * 1024 ** 2, source: 'seed' }
 const store = new SampleStore(openDatabase(dbPath))
-const midnight = new Date()
+// "Today" is the pinned clock's when the specs pin it (WATTPRINT_NOW), else the system's.
+const midnight = new Date(clockFromEnv().nowMs())
 midnight.setHours(0, 0, 0, 0)
 let rows: IngestRow[] = []
 for (let d = days; d >= 1; d--) {

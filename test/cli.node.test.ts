@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { DEMO_TRACE, FIXTURES, REPO_ROOT, tempDir } from './helpers.ts'
+import { DEMO_TRACE, FAKE_SMI_DIR, FIXTURES, REPO_ROOT, tempDir } from './helpers.ts'
 
 const run = promisify(execFile)
 const BIN = join(REPO_ROOT, 'bin', 'wattprint.js')
@@ -92,6 +92,20 @@ describe('wattprint CLI', () => {
     expect(out.energyJ).toBeGreaterThan(0)
   })
 
+  it('a disk that fills while recording: said so, exit code 1, and what was written stays intact', async () => {
+    const db = join(tempDir(), 'full.db')
+    // A real write failure without root: a file-size limit (the signal it raises is ignored, so writes fail with EFBIG).
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile('bash', ['-c', 'trap "" XFSZ; ulimit -f 150; exec "$@"', 'limited', process.execPath, BIN, 'record', '--db', db, '--duration', '5'], {
+        env: { ...process.env, PATH: `${FAKE_SMI_DIR}:${process.env.PATH ?? ''}`, WATTPRINT_FAKE_SMI_SPEED: '5' },
+      }, (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }))
+    })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/wattprint: \d+ readings could not be written to .*full\.db \(.+\); the \d+ written before are intact/)
+    const check = await cli(['doctor', '--db', db])
+    expect(check.stdout).toMatch(/healthy/)
+  })
+
   it('serve prints its URL first and wants the token', async () => {
     const db = join(tempDir(), 'serve.db')
     const child = spawn(process.execPath, [BIN, 'serve', '--db', db, '--source', `replay:${DEMO_TRACE}`], { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -108,7 +122,7 @@ describe('wattprint CLI', () => {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/)
       const base = url.split('?')[0] ?? ''
       expect((await fetch(`${base}api/invoke/app:info`, { method: 'POST', body: '{}' })).status).toBe(401)
-      const ok = await fetch(`${base}api/invoke/app:info`, { method: 'POST', body: '{}', headers: { authorization: `Bearer ${url.split('token=')[1]}` } })
+      const ok = await fetch(`${base}api/invoke/app:info`, { method: 'POST', body: '{}', headers: { authorization: `Bearer ${url.split('token=')[1]}`, 'content-type': 'application/json' } })
       expect(ok.status).toBe(200)
     } finally {
       child.kill('SIGTERM')

@@ -11,16 +11,22 @@
  *   WATTPRINT_FAKE_SMI_STATE  a file counting launches; with WATTPRINT_FAKE_SMI_FAIL_LAUNCHES=K
  *                             the first K launches use MODE and later ones WATTPRINT_FAKE_SMI_LATER_MODE
  *                             (default normal)
+ *   WATTPRINT_FAKE_SMI_ECHO   a file every data line is also appended to, as it is printed (to
+ *                             measure what a killed recorder lost)
+ *   WATTPRINT_NOW, WATTPRINT_NOW_AT  the same pinned clock as the host (see headless/env-clock.ts)
  */
-import { readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseNvidiaSmiLog } from '../../src-main/telemetry/parsers/nvidia-smi-log.parse.ts'
 import type { NvidiaRecord } from '../../src-main/telemetry/parsers/nvidia-smi-csv.parse.ts'
 import { epochMsFromLocalParts } from '../../src-main/core/time.ts'
+import { clockFromEnv } from '../../src-main/headless/env-clock.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const env = process.env
+const clock = clockFromEnv(env)
+const echo = env.WATTPRINT_FAKE_SMI_ECHO
 const args = process.argv.slice(2)
 
 function launchNumber(): number {
@@ -131,14 +137,14 @@ if (!noHeader) process.stdout.write(`${query.join(', ')}\n`)
 const exitAfter = option('exit-after')
 const hangAfter = option('hang-after')
 const garbageEvery = option('garbage-every')
-const startedAt = Date.now()
+const startedAt = clock.nowMs()
 let lap = 0
 let i = 0
 let linesOut = 0
 const lapMs = (offsets[offsets.length - 1] ?? 0) + (offsets[1] ?? 100)
 
 function tick(): void {
-  const now = Date.now()
+  const now = clock.nowMs()
   while (i < records.length && startedAt + (lap * lapMs + (offsets[i] ?? 0)) / speed <= now) {
     const dueMs = startedAt + (lap * lapMs + (offsets[i] ?? 0)) / speed
     const record = records[i]
@@ -157,7 +163,9 @@ function tick(): void {
         process.stdout.write('ERR! , ##garbage## , [Unknown Error], 12\n')
       }
       // Stamped when it was due, as nvidia-smi stamps when it samples: a late timer never repeats an instant.
-      process.stdout.write(`${query?.map((f) => cell(f, record, gpu, new Date(dueMs))).join(', ')}\n`)
+      const line = `${query?.map((f) => cell(f, record, gpu, new Date(dueMs))).join(', ')}\n`
+      process.stdout.write(line)
+      if (echo) appendFileSync(echo, line)
       linesOut++
     }
   }
@@ -167,14 +175,14 @@ function tick(): void {
     i = 0
   }
   const next = startedAt + (lap * lapMs + (offsets[i] ?? 0)) / speed
-  setTimeout(tick, Math.max(0, next - Date.now()))
+  setTimeout(tick, Math.max(0, next - clock.nowMs()))
 }
 
 const isLooping = args.includes('-lms') || args.includes('-l') || args.some((a) => a.startsWith('--loop'))
 if (!isLooping) {
   // One-shot query: print the first reading and exit, as nvidia-smi does.
   const record = records[0]
-  if (record) for (let gpu = 0; gpu < gpus; gpu++) process.stdout.write(`${query.map((f) => cell(f, record, gpu, new Date())).join(', ')}\n`)
+  if (record) for (let gpu = 0; gpu < gpus; gpu++) process.stdout.write(`${query.map((f) => cell(f, record, gpu, new Date(clock.nowMs()))).join(', ')}\n`)
   process.exit(0)
 }
 process.on('SIGTERM', () => process.exit(0))

@@ -53,9 +53,15 @@ export class DashboardPage {
     if (values.renewable !== undefined) await this.page.getByTestId('settings-renewable').fill(values.renewable)
     if (values.currency) await this.page.getByTestId('settings-currency').fill(values.currency)
     if (values.idle !== undefined) await this.page.getByTestId('settings-idle').fill(values.idle)
+    // Wait for this save's answer, not a message left on screen by the previous one.
+    const answered = this.page.waitForResponse((r) => /\/api\/invoke\/settings(%3A|:)update$/.test(r.url()))
     await this.page.getByTestId('settings-save').click()
-    await this.page.getByTestId('settings-saved').or(this.page.getByTestId('settings-error')).waitFor()
-    if (await this.page.getByTestId('settings-error').isVisible()) return
+    const response = await answered
+    if (!response.ok()) {
+      await this.page.getByTestId('settings-error').waitFor()
+      return
+    }
+    await this.page.getByTestId('settings-saved').waitFor()
     await this.page.getByTestId('nav-dashboard').click()
     await this.gpuCards.first().or(this.page.getByText('No GPU readings yet.')).waitFor()
   }

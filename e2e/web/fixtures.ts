@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { makeBadDatabase } from '../../test/damage.ts'
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const FAKE_SMI_DIR = join(REPO_ROOT, 'e2e', 'fake-nvidia-smi')
@@ -11,7 +12,17 @@ export const DEMO_TRACE = join(REPO_ROOT, 'resources', 'demo', 'qwen3-asr-burst.
 /** Screenshots people look at: kept as test artifacts. */
 export const ARTIFACTS = join(REPO_ROOT, 'e2e', 'artifacts')
 
+/**
+ * "Now" for every spec: a Wednesday afternoon, so "this week" and "today" hold seeded history
+ * whatever day the suite runs. The host, the fake nvidia-smi and the browser share it (it runs on
+ * at real speed from when the host starts).
+ */
+export const PINNED_NOW = '2026-11-25T15:00:00.000Z'
+
 export interface Host {
+  /** The host's clock (pinned, unless the spec asked for the real one), ms. */
+  now(): number
+  pinned: boolean
   url: string
   base: string
   token: string
@@ -23,6 +34,10 @@ export interface HostOptions {
   env: Record<string, string>
   /** Days of history to pre-fill (from the real demo trace) before the host starts. */
   seedDays?: number
+  /** Pin "now" in the host, the fake nvidia-smi and the browser (default); false runs on the real clock. */
+  pinClock?: boolean
+  /** Start the host on a damaged Wattprint database (page-corrupted), to see what the user is told. */
+  damagedDb?: boolean
 }
 
 /** Starts `wattprint serve` (the real headless host) for one test and stops it afterwards. */
@@ -31,8 +46,13 @@ export const test = base.extend<{ hostOptions: HostOptions; host: Host; guard: n
   host: async ({ hostOptions }, use) => {
     const dir = mkdtempSync(join(tmpdir(), 'wattprint-e2e-'))
     const dbPath = join(dir, 'wattprint.db')
+    const nowAt = Date.now()
+    const pinned = hostOptions.pinClock ?? true
+    const clock: Record<string, string> = pinned ? { WATTPRINT_NOW: PINNED_NOW, WATTPRINT_NOW_AT: String(nowAt) } : {}
+    const now = (): number => (pinned ? Date.parse(PINNED_NOW) + (Date.now() - nowAt) : Date.now())
+    if (hostOptions.damagedDb) makeBadDatabase(dir, 'page-corrupted', dbPath)
     if (hostOptions.seedDays) {
-      execFileSync(process.execPath, [join(REPO_ROOT, 'e2e', 'seed-history.ts'), dbPath, String(hostOptions.seedDays)], { env: { ...process.env, TZ: 'UTC' } })
+      execFileSync(process.execPath, [join(REPO_ROOT, 'e2e', 'seed-history.ts'), dbPath, String(hostOptions.seedDays)], { env: { ...process.env, TZ: 'UTC', ...clock } })
     }
     const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'wattprint.js'), 'serve', '--db', dbPath, '--port', '0'], {
       env: {
@@ -41,6 +61,7 @@ export const test = base.extend<{ hostOptions: HostOptions; host: Host; guard: n
         WATTPRINT_FAKE_SMI_STATE: join(dir, 'launches'),
         WATTPRINT_FLUSH_MS: '500',
         TZ: 'UTC',
+        ...clock,
         ...hostOptions.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -58,12 +79,12 @@ export const test = base.extend<{ hostOptions: HostOptions; host: Host; guard: n
     const token = url.split('token=')[1] ?? ''
     const base = url.split('/?')[0] ?? ''
     const invoke = async <T,>(channel: string, request: unknown = {}): Promise<T> => {
-      const res = await fetch(`${base}/api/invoke/${channel}`, { method: 'POST', body: JSON.stringify(request), headers: { authorization: `Bearer ${token}` } })
+      const res = await fetch(`${base}/api/invoke/${channel}`, { method: 'POST', body: JSON.stringify(request), headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } })
       const body = (await res.json()) as { result: T; error?: { message: string } }
       if (body.error) throw new Error(body.error.message)
       return body.result
     }
-    await use({ url, base, token, dbPath, invoke })
+    await use({ now, pinned, url, base, token, dbPath, invoke })
     child.kill('SIGTERM')
     await new Promise((r) => child.once('exit', r))
   },
@@ -71,7 +92,8 @@ export const test = base.extend<{ hostOptions: HostOptions; host: Host; guard: n
   // is checked (and the page closed) before the host stops: a page polling a stopped host is not a bug.
   guard: [
     async ({ page, host }, use) => {
-      void host
+      // The browser's clock is the host's pinned one (timers keep running at real speed).
+      if (host.pinned) await page.clock.install({ time: host.now() })
       const errors: string[] = []
       page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`))
       page.on('console', (m) => {

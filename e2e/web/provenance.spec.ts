@@ -77,5 +77,20 @@ test.describe('every figure says where it comes from', () => {
     expect(response?.headers()['content-security-policy']).toContain("object-src 'none'")
     const anonymous = await fetch(`${host.base}/api/invoke/settings:get`, { method: 'POST', body: '{}' })
     expect(anonymous.status).toBe(401)
+    // The token is not in a cookie (cookies are shared by every port of 127.0.0.1): only a page key named after the port.
+    const cookies = await page.context().cookies()
+    expect(cookies.map((c) => c.name)).toEqual([`wattprint_page_${new URL(host.base).port}`])
+    expect(cookies.some((c) => c.value === host.token)).toBe(false)
+    // The page kept the token in this tab's memory: a reload still works, without it in the address bar.
+    await page.reload()
+    await expect(page.getByTestId('data-pack')).toBeVisible()
+    expect(page.url()).not.toContain('token=')
+    // Another page of another local server cannot drive the API, even knowing the token.
+    const forged = await fetch(`${host.base}/api/invoke/settings:update`, {
+      method: 'POST',
+      body: JSON.stringify({ pricePerKWh: 9 }),
+      headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json', origin: 'http://127.0.0.1:3000' },
+    })
+    expect(forged.status).toBe(403)
   })
 })

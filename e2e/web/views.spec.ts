@@ -24,7 +24,7 @@ test.describe('the views, on four weeks of history', () => {
     await expect(page.getByTestId('history-energy')).toContainText('Wh')
     await expect(page.getByTestId('history-delta')).toContainText('vs the previous period')
     await page.getByTestId('history-kind').selectOption('month')
-    await expect(page.getByTestId('history-label')).toContainText(String(new Date().getFullYear()))
+    await expect(page.getByTestId('history-label')).toContainText(String(new Date(host.now()).getUTCFullYear()))
     await page.waitForTimeout(500)
     await screenshot(page, 'view-history-month')
     await page.getByTestId('history-explain-co2e').click()

@@ -6,7 +6,7 @@ export const appHandlers = {
     host: service.options.host,
     dbPath: service.options.dbPath,
     platform: process.platform,
-    warnings: service.settingsProblems,
+    warnings: [...service.storageNotes, ...service.settingsProblems],
     dataPack: { version: service.pack.version, date: service.pack.date },
   }),
 } satisfies Partial<Handlers>

@@ -17,7 +17,8 @@ import { reportOf } from './report-of.ts'
 import { runScenarioWith } from './scenario-runner.ts'
 import { SAMPLED_POWER_MEASUREMENT_ID } from '../core/report.ts'
 import { startOfLocalDayMs } from '../core/time.ts'
-import { openDatabase } from '../store/database.ts'
+import { moveAside, openDatabase, StoreError } from '../store/database.ts'
+import { systemClock, type Clock } from '../core/clock.ts'
 import { SampleStore } from '../store/sample-store.ts'
 import { SettingsStore } from '../store/settings-store.ts'
 import { DataPackStore, type DataPackStatus } from '../store/data-pack-store.ts'
@@ -41,6 +42,13 @@ export interface ServiceOptions {
   locale?: string
   flushIntervalMs?: number
   demoSpeed?: number
+  /** "Now" for today, recent readings and retention (tests pin it). */
+  clock?: Clock
+  /**
+   * A damaged Wattprint database (failing SQLite's quick_check) is moved aside and recording goes
+   * on in a fresh file (the recording doors: desktop app, `serve`, `record`); otherwise it is refused.
+   */
+  recoverDamaged?: boolean
 }
 
 type PushListener = <C extends PushChannel>(channel: C, payload: PushOf<C>) => void
@@ -78,6 +86,9 @@ export class WattprintService {
   readonly settingsStore: SettingsStore
   settings: Settings
   readonly settingsProblems: string[]
+  /** What happened to the database at start (e.g. a damaged file moved aside), shown in the app. */
+  readonly storageNotes: string[] = []
+  readonly clock: Clock
   readonly dataPacks: DataPackStore
   /** The cited data set in use: the newest imported pack, else the bundled one. */
   pack: DataPack
@@ -89,7 +100,8 @@ export class WattprintService {
 
   constructor(options: ServiceOptions) {
     this.options = options
-    this.db = openDatabase(options.dbPath)
+    this.clock = options.clock ?? systemClock
+    this.db = this.openOrRecover()
     this.store = new SampleStore(this.db)
     this.settingsStore = new SettingsStore(this.db, defaultSettings(options.locale))
     const loaded = this.settingsStore.load()
@@ -100,6 +112,22 @@ export class WattprintService {
     this.live = this.makeLiveSampler()
   }
 
+  /** Opens the database; a damaged one is moved aside (never deleted) when the options allow it. */
+  private openOrRecover(): DatabaseSync {
+    try {
+      return openDatabase(this.options.dbPath)
+    } catch (error) {
+      if (!(error instanceof StoreError && error.code === 'damaged' && this.options.recoverDamaged)) throw error
+      const movedTo = moveAside(this.options.dbPath, this.clock.nowMs())
+      this.storageNotes.push(
+        `The database was damaged (${(error.detail ?? 'quick_check failed').slice(0, 160)}). ` +
+          `It was moved to ${movedTo}, nothing deleted, and recording goes on in a fresh file. ` +
+          `Run \`wattprint doctor --db ${movedTo}\` to salvage its readable rows.`,
+      )
+      return openDatabase(this.options.dbPath)
+    }
+  }
+
   start(): void {
     this.live.start()
     this.purge()
@@ -107,11 +135,16 @@ export class WattprintService {
     this.purgeTimer.unref()
   }
 
-  async stop(): Promise<void> {
+  /** Stops recording and writes what is pending; the database stays open for a last report. */
+  async stopRecording(): Promise<void> {
     if (this.purgeTimer) clearInterval(this.purgeTimer)
     await this.stopDemo()
     await this.live.stop()
-    this.db.close()
+  }
+
+  async stop(): Promise<void> {
+    await this.stopRecording()
+    if (this.db.isOpen) this.db.close()
   }
 
   onPush(listener: PushListener): () => void {
@@ -133,6 +166,7 @@ export class WattprintService {
       speed: this.options.demoSpeed ?? 1,
       sourceId: 'demo',
       deviceName: 'Demo GPU (recorded Qwen3-ASR run)',
+      clock: this.clock,
     })
     const store = new SampleStore(db)
     const sampler = this.wire(new Sampler({ reader, store, maxGapS: this.settings.maxGapS, flushIntervalMs: 1000 }), true)
@@ -164,14 +198,14 @@ export class WattprintService {
 
   recent(windowS: number): { samples: ReturnType<Sampler['recent']>; demo: boolean } {
     const { sampler, demo } = this.shown()
-    return { samples: sampler.recent(Date.now() - windowS * 1000), demo }
+    return { samples: sampler.recent(this.clock.nowMs() - windowS * 1000), demo }
   }
 
   /** Today (local calendar day) so far, from the shown sampler. */
   today(): Report {
     const { sampler, demo } = this.shown()
     sampler.flush()
-    const sinceMs = startOfLocalDayMs(Date.now())
+    const sinceMs = startOfLocalDayMs(this.clock.nowMs())
     const untilMs = sinceMs + DAY_MS
     const store = this.demo?.store ?? this.store
     return reportOf(store, sinceMs, untilMs, this.settings, this.pack, demo)
@@ -216,7 +250,7 @@ export class WattprintService {
   /** [sinceMs, untilMs) of the real history beside the data set's runs and figures. */
   compare(sinceMs: number, untilMs: number, queries: number): ComparisonResult {
     const report = this.report(sinceMs, untilMs)
-    const end = Math.min(untilMs, Date.now())
+    const end = Math.min(untilMs, this.clock.nowMs())
     return comparePeriod(
       { sinceMs, untilMs, energyKWh: report.footprint.energyKWh, co2eKg: report.footprint.co2eKg, durationS: Math.max(0, (end - sinceMs) / 1000) },
       this.pack,
@@ -252,7 +286,7 @@ export class WattprintService {
 
   private purge(): void {
     try {
-      this.store.purgeRawBefore(Date.now() - this.settings.rawRetentionDays * DAY_MS)
+      this.store.purgeRawBefore(this.clock.nowMs() - this.settings.rawRetentionDays * DAY_MS)
     } catch {
       // A failed purge (busy or full disk) keeps the data; the next hourly run tries again.
     }
@@ -273,7 +307,7 @@ export class WattprintService {
   private makeReader(): TelemetryReader {
     const source = this.options.source
     if (source.kind === 'replay') {
-      return new ReplayReader({ file: source.file, speed: source.speed ?? 1, loop: source.loop ?? false })
+      return new ReplayReader({ file: source.file, speed: source.speed ?? 1, loop: source.loop ?? false, clock: this.clock })
     }
     return new NvidiaSmiReader({
       intervalMs: this.settings.sampleIntervalMs,

@@ -75,9 +75,11 @@ if (!app.requestSingleInstanceLock()) {
         source,
         demoTraceFile: join(resourcesDir, 'demo', 'qwen3-asr-burst.nvidia-smi.csv'),
         locale: region ? `und-${region}` : app.getLocale(),
+        // A damaged database is moved aside (the app says where) and recording goes on in a fresh file.
+        recoverDamaged: true,
       })
     } catch (error) {
-      // A database we must not touch (not SQLite, or from a newer Wattprint): say so and leave it alone.
+      // A database we must not touch (another program's, from a newer Wattprint, read-only): say so and leave it alone.
       dialog.showErrorBox('Wattprint cannot open its database', error instanceof Error ? error.message : String(error))
       app.exit(1)
       return

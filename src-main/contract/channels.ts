@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { EpochMsSchema } from './bounds.ts'
 import {
   ComparisonSchema,
   FinetuneEstimateRequestSchema,
@@ -16,6 +17,8 @@ import { CountrySchema, SettingsPatchSchema, SettingsSchema } from './settings.t
 import { SampleSchema, TelemetryStatusSchema } from './telemetry.ts'
 
 const Empty = z.strictObject({})
+/** Longest data pack text accepted, characters. */
+export const DATA_PACK_MAX_CHARS = 4_000_000
 
 export const DataPackStatusSchema = z.object({
   version: z.string(),
@@ -56,7 +59,7 @@ export const invokeChannels = {
   'summary:today': { request: Empty, response: ReportSchema },
   'report:range': {
     request: z
-      .strictObject({ sinceMs: z.number().int().min(0), untilMs: z.number().int().min(0) })
+      .strictObject({ sinceMs: EpochMsSchema, untilMs: EpochMsSchema })
       .refine((r) => r.untilMs > r.sinceMs, { message: 'untilMs must be after sinceMs', path: ['untilMs'] }),
     response: ReportSchema,
   },
@@ -71,8 +74,8 @@ export const invokeChannels = {
   'compare:period': {
     request: z
       .strictObject({
-        sinceMs: z.number().int().min(0),
-        untilMs: z.number().int().min(0),
+        sinceMs: EpochMsSchema,
+        untilMs: EpochMsSchema,
         /** Queries a training run is shared over, for the per-query share. */
         queries: z.number().int().positive().max(1e15).default(1_000_000_000),
       })
@@ -81,10 +84,22 @@ export const invokeChannels = {
   },
   'scenario:run': { request: ScenarioSchema, response: ScenarioResultSchema },
   'data:status': { request: Empty, response: DataPackStatusSchema },
-  /** A newer reference data pack, as the JSON text of the file. */
-  'data:import': { request: z.strictObject({ json: z.string().max(10_000_000) }), response: DataPackStatusSchema },
+  /** A newer reference data pack, as the JSON text of the file (the bundled one is ~90 KB). */
+  'data:import': { request: z.strictObject({ json: z.string().max(DATA_PACK_MAX_CHARS) }), response: DataPackStatusSchema },
   'data:revert': { request: Empty, response: DataPackStatusSchema },
 } as const
+
+/** Most bytes of a request body: enough for any request but a data pack, which has its own limit. */
+export const DEFAULT_MAX_REQUEST_BYTES = 64 * 1024
+const MAX_REQUEST_BYTES: Partial<Record<InvokeChannel, number>> = {
+  // JSON escaping of the pack's text inside the request can add to its size.
+  'data:import': 3 * DATA_PACK_MAX_CHARS,
+}
+
+/** The body limit of a channel's requests, bytes (transports refuse larger bodies unread). */
+export function maxRequestBytesOf(channel: string): number {
+  return Object.hasOwn(MAX_REQUEST_BYTES, channel) ? (MAX_REQUEST_BYTES[channel as InvokeChannel] ?? DEFAULT_MAX_REQUEST_BYTES) : DEFAULT_MAX_REQUEST_BYTES
+}
 
 /** Pushes from main to the renderer. */
 export const pushChannels = {

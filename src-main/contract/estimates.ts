@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { RangeSchema } from './footprint.ts'
 import { FactorSchema, SourceSchema } from './provenance.ts'
 import { Iso3Schema } from './settings.ts'
+import { EnergyJSchema, GpuHoursSchema, IdSchema, ParamsBSchema, TokensBSchema, TokensSchema } from './bounds.ts'
 
 const GridInput = {
   /** Grid intensity, g CO2e/kWh; else the country's Ember average; else WORLD. */
@@ -11,12 +12,12 @@ const GridInput = {
 
 export const TrainingEstimateRequestSchema = z
   .strictObject({
-    gpuHours: z.number().positive().optional(),
+    gpuHours: GpuHoursSchema.optional(),
     /** Active parameters, billions (for the FLOPs route). */
-    paramsB: z.number().positive().optional(),
-    tokensB: z.number().positive().optional(),
+    paramsB: ParamsBSchema.optional(),
+    tokensB: TokensBSchema.optional(),
     mfu: z.number().gt(0).max(1).optional(),
-    hardwareId: z.string(),
+    hardwareId: IdSchema,
     powerW: z.number().positive().max(5000).optional(),
     hostOverhead: z.number().min(1).max(3).optional(),
     pue: z.number().min(1).max(3).optional(),
@@ -29,12 +30,12 @@ export const TrainingEstimateRequestSchema = z
 export type TrainingEstimateRequest = z.input<typeof TrainingEstimateRequestSchema>
 
 export const FinetuneEstimateRequestSchema = z.strictObject({
-  paramsB: z.number().positive(),
-  tokensB: z.number().positive(),
+  paramsB: ParamsBSchema,
+  tokensB: TokensBSchema,
   /** Tokens the same model was pre-trained on, billions, for the comparison. */
-  pretrainTokensB: z.number().positive(),
+  pretrainTokensB: TokensBSchema,
   method: z.enum(['full', 'lora', 'qlora']),
-  hardwareId: z.string(),
+  hardwareId: IdSchema,
   mfu: z.number().gt(0).max(1).optional(),
   pue: z.number().min(1).max(3).optional(),
   ...GridInput,
@@ -44,12 +45,12 @@ export type FinetuneEstimateRequest = z.input<typeof FinetuneEstimateRequestSche
 export const InferenceEstimateRequestSchema = z
   .strictObject({
     /** Measured route: energy and the tokens it produced. */
-    energyJ: z.number().positive().optional(),
-    tokens: z.number().positive().optional(),
+    energyJ: EnergyJSchema.optional(),
+    tokens: TokensSchema.optional(),
     /** Model route. */
-    paramsB: z.number().positive().optional(),
+    paramsB: ParamsBSchema.optional(),
     bitsPerWeight: z.number().min(1).max(32).optional(),
-    hardwareId: z.string().optional(),
+    hardwareId: IdSchema.optional(),
     powerW: z.number().positive().max(5000).optional(),
     ...GridInput,
   })

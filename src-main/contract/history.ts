@@ -1,10 +1,11 @@
 import { z } from 'zod'
+import { EpochMsSchema } from './bounds.ts'
 import { ReportSchema } from './footprint.ts'
 
 export const HistoryRequestSchema = z
   .strictObject({
-    sinceMs: z.number().int().min(0),
-    untilMs: z.number().int().min(0),
+    sinceMs: EpochMsSchema,
+    untilMs: EpochMsSchema,
     /** Hours for a day or a week, calendar days for a month or a year: always from the rollups. */
     bucket: z.enum(['hour', 'day']),
     /** Also total the period just before, of the same length. */

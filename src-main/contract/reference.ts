@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { BOUNDS, GpuHoursSchema, ParamsBSchema, TokensBSchema } from './bounds.ts'
 import { SourceSchema } from './provenance.ts'
 
 /** How well a figure was checked before it was put in the data set. */
@@ -31,20 +32,20 @@ export const TrainingRunSchema = z.strictObject({
   ...base,
   model: z.string(),
   /** Total (or active, for mixture-of-experts) parameters, billions. */
-  paramsB: z.number().positive().nullable(),
-  activeParamsB: z.number().positive().nullable(),
+  paramsB: ParamsBSchema.nullable(),
+  activeParamsB: ParamsBSchema.nullable(),
   /** Training tokens, billions. */
-  tokensB: z.number().positive().nullable(),
+  tokensB: TokensBSchema.nullable(),
   hardware: z.string(),
   /** id in the hardware table, when the accelerator is in it. */
   hardwareId: z.string().nullable(),
-  gpuHours: z.number().positive().nullable(),
+  gpuHours: GpuHoursSchema.nullable(),
   /** Power per accelerator the source used, W. */
-  powerPerAcceleratorW: z.number().positive().nullable(),
-  energyMWh: z.number().positive().nullable(),
-  pue: z.number().min(1).nullable(),
-  gridGCo2ePerKWh: z.number().min(0).nullable(),
-  co2eT: z.number().min(0).nullable(),
+  powerPerAcceleratorW: z.number().positive().max(5000).nullable(),
+  energyMWh: z.number().positive().max(BOUNDS.energyKWh / 1000).nullable(),
+  pue: z.number().min(1).max(3).nullable(),
+  gridGCo2ePerKWh: z.number().min(0).max(2000).nullable(),
+  co2eT: z.number().min(0).max(1e9).nullable(),
   co2eScope: CarbonScopeSchema.nullable(),
   /** What the figures cover: the final run, the whole development, training plus use… */
   covers: z.string(),
@@ -56,9 +57,9 @@ export const InferenceFigureSchema = z.strictObject({
   ...base,
   subject: z.string(),
   per: z.enum(['query', '1000 inferences', 'response']),
-  energyWh: z.number().positive().nullable(),
-  co2eG: z.number().min(0).nullable(),
-  waterMl: z.number().min(0).nullable(),
+  energyWh: z.number().positive().max(1e9).nullable(),
+  co2eG: z.number().min(0).max(1e9).nullable(),
+  waterMl: z.number().min(0).max(1e9).nullable(),
   carbonScope: CarbonScopeSchema.nullable(),
   waterScope: WaterScopeSchema.nullable(),
   /** What the energy boundary includes (accelerator only, whole serving stack…). */
@@ -72,13 +73,13 @@ export const HardwareSchema = z.strictObject({
   vendor: z.string(),
   kind: z.enum(['datacenter', 'workstation', 'consumer']),
   /** Board power / TDP, W. */
-  tdpW: z.number().positive(),
+  tdpW: z.number().positive().max(5000),
   /** Dense (no sparsity) BF16/FP16 tensor throughput, TFLOP/s, as the source states it. */
-  denseTflops: z.number().positive().nullable(),
+  denseTflops: z.number().positive().max(1e6).nullable(),
   /** Which rate `denseTflops` is: BF16, FP16 with FP32 accumulate, FP16 with FP16 accumulate… */
   tflopsNote: z.string(),
-  memoryGB: z.number().positive().nullable(),
-  memoryBandwidthGBs: z.number().positive().nullable(),
+  memoryGB: z.number().positive().max(1e5).nullable(),
+  memoryBandwidthGBs: z.number().positive().max(1e7).nullable(),
 })
 export type Hardware = z.infer<typeof HardwareSchema>
 
@@ -87,11 +88,11 @@ export const ReferenceFactorSchema = z.strictObject({
   ...base,
   category: z.enum(['pue', 'wue', 'electricity-water', 'equivalence', 'inference-share', 'measurement']),
   label: z.string(),
-  value: z.number(),
+  value: z.number().min(-1e12).max(1e12),
   unit: z.string(),
   /** Plausible range around value, same unit: what the source or its spread supports. */
-  low: z.number(),
-  high: z.number(),
+  low: z.number().min(-1e12).max(1e12),
+  high: z.number().min(-1e12).max(1e12),
   year: z.number().int().nullable(),
   scope: z.string(),
 })

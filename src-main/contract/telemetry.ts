@@ -53,6 +53,19 @@ export const SourceStatusSchema = z.object({
 })
 export type SourceStatus = z.infer<typeof SourceStatusSchema>
 
+/** Whether readings reach the database, and what waits in memory when they cannot. */
+export const StorageHealthSchema = z.object({
+  ok: z.boolean(),
+  message: z.string(),
+  /** Readings held in memory, not yet written. */
+  pendingReadings: z.number().int().min(0),
+  /** Readings dropped because memory held too many while the database could not be written. */
+  droppedReadings: z.number().int().min(0),
+  /** What SQLite said when writing failed (verbatim), else null. */
+  error: z.string().nullable(),
+})
+export type StorageHealth = z.infer<typeof StorageHealthSchema>
+
 export const TelemetryStatusSchema = z.object({
   source: SourceStatusSchema,
   /** True while the demo replay runs: its numbers are not the user's. */
@@ -60,6 +73,6 @@ export const TelemetryStatusSchema = z.object({
   devices: z.array(DeviceSchema),
   /** Latest sample per device (first paint without waiting a tick). */
   latest: z.array(SampleSchema),
-  storage: z.object({ ok: z.boolean(), message: z.string() }),
+  storage: StorageHealthSchema,
 })
 export type TelemetryStatus = z.infer<typeof TelemetryStatusSchema>

@@ -1,3 +1,4 @@
+import { ratioOrNull } from './units.ts'
 import type { InferenceFigure, ReferenceFactor, TrainingRun } from '../contract/reference.ts'
 
 /** A run's facility energy as published, or derived from its published inputs (and said so). */
@@ -45,11 +46,11 @@ export function compareWithTraining(usage: UsagePeriod, run: TrainingRun): Train
     model: run.model,
     runEnergyKWh: energy?.energyKWh ?? null,
     energyHow: energy?.how ?? 'not published',
-    energyRatio: energy ? usage.energyKWh / energy.energyKWh : null,
-    yearsToEqual: energy && pacePerS > 0 ? energy.energyKWh / pacePerS / SECONDS_PER_YEAR : null,
+    energyRatio: energy ? ratioOrNull(usage.energyKWh, energy.energyKWh) : null,
+    yearsToEqual: energy && pacePerS > 0 ? ratioOrNull(energy.energyKWh / SECONDS_PER_YEAR, pacePerS) : null,
     runCo2eT: run.co2eT,
     co2eScope: run.co2eScope,
-    co2eRatio: run.co2eT !== null && usage.co2eKg !== null ? usage.co2eKg / (run.co2eT * 1000) : null,
+    co2eRatio: run.co2eT !== null && usage.co2eKg !== null ? ratioOrNull(usage.co2eKg, run.co2eT * 1000) : null,
   }
 }
 
@@ -67,7 +68,7 @@ export function compareWithInference(usage: UsagePeriod, figure: InferenceFigure
     figureId: figure.id,
     subject: figure.subject,
     per: figure.per,
-    equivalentCount: figure.energyWh ? (usage.energyKWh * 1000) / figure.energyWh : null,
+    equivalentCount: figure.energyWh ? ratioOrNull(usage.energyKWh * 1000, figure.energyWh) : null,
     boundary: figure.boundary,
   }
 }

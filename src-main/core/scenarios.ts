@@ -2,6 +2,7 @@ import type { Outcome, Lever, Scenario, ScenarioResult } from '../contract/scena
 import type { Source } from '../contract/provenance.ts'
 import type { DataPack } from '../contract/reference.ts'
 import { runEnergyKWh } from './comparisons.ts'
+import { ratioOrNull } from './units.ts'
 import { compareFinetune, flopsPerTokenFactor, KAPLAN_2020, POPE_2022, HU_2021_LORA } from './estimators.ts'
 import { estimateInference, estimateTraining } from './estimate-report.ts'
 
@@ -131,7 +132,7 @@ export function applyLever(w: Workload, lever: Lever, data: LeverData): LeverSte
 }
 
 function pct(delta: number, base: number | null): number | null {
-  return base === null || base === 0 ? null : (delta / base) * 100
+  return base === null ? null : ratioOrNull(delta * 100, base)
 }
 
 /** Runs a scenario: the baseline workload and each variant's levers applied in order, side by side. */

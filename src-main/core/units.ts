@@ -5,3 +5,12 @@ export const kWhFromJoules = (energyJ: number): number => energyJ / JOULES_PER_K
 export const joulesFromKWh = (energyKWh: number): number => energyKWh * JOULES_PER_KWH
 export const kgFromGrams = (massG: number): number => massG / 1000
 export const bytesFromMiB = (sizeMiB: number): number => sizeMiB * 1024 * 1024
+
+/**
+ * a ÷ b, or null when it has no meaning (b is 0, or the quotient overflows): a ratio shown to the
+ * user is a finite number or "—", never NaN or Infinity.
+ */
+export function ratioOrNull(a: number, b: number): number | null {
+  const q = a / b
+  return b === 0 || !Number.isFinite(q) ? null : q
+}

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { DateTime } from 'luxon'
+import type { Clock } from '../core/clock.ts'
+import { clockFromEnv } from './env-clock.ts'
 import type { z } from 'zod'
 import { defaultSettings } from '../api/service.ts'
 import { runScenarioWith } from '../api/scenario-runner.ts'
@@ -25,6 +27,17 @@ export class CliUsageError extends Error {
 }
 
 type Values = Record<string, string | boolean | undefined>
+
+let cliClock: Clock | null = null
+/** The CLI's "now": the system clock, or the instant WATTPRINT_NOW pins for a test. */
+export function cliNow(): number {
+  try {
+    cliClock ??= clockFromEnv()
+  } catch (error) {
+    throw new CliUsageError(error instanceof Error ? error.message : String(error))
+  }
+  return cliClock.nowMs()
+}
 
 const SUFFIX: Readonly<Record<string, number>> = { K: 1e3, M: 1e6, B: 1e9, G: 1e9, T: 1e12 }
 
@@ -116,7 +129,8 @@ export function runData(action: string | undefined, file: string | undefined, va
   } else if (action !== 'status' && action !== 'revert') {
     throw new CliUsageError(`data needs an action: status, import FILE or revert (got "${action ?? ''}")`)
   }
-  const db = openDatabase(dbPath)
+  // Status only reads (a read-only file is fine); import and revert write.
+  const db = action === 'status' && !existsSync(dbPath) ? openDatabase(':memory:') : openDatabase(dbPath, { mode: action === 'status' ? 'read' : 'write' })
   try {
     const store = new DataPackStore(db, bundledDataPack())
     try {
@@ -195,7 +209,7 @@ export function runEstimate(kind: string | undefined, values: Values): string {
 /** An existing database with its settings and data pack; never creates one. */
 export function openExisting(dbPath: string): { store: SampleStore; settings: ReturnType<SettingsStore['load']>; pack: DataPack; close(): void } {
   if (!existsSync(dbPath)) throw new CliUsageError(`no database at ${dbPath}: record or import first`)
-  const db = openDatabase(dbPath)
+  const db = openDatabase(dbPath, { mode: 'read' })
   const settings = new SettingsStore(db, defaultSettings(Intl.DateTimeFormat().resolvedOptions().locale)).load()
   const pack = new DataPackStore(db, bundledDataPack()).active().pack
   return { store: new SampleStore(db), settings, pack, close: () => db.close() }
@@ -210,7 +224,7 @@ export function instant(text: string | undefined, flag: string, fallbackMs: numb
 
 export function runCompare(values: Values): string {
   const sinceMs = instant(values.since as string | undefined, '--since', 0)
-  const untilMs = instant(values.until as string | undefined, '--until', Date.now() + 1)
+  const untilMs = instant(values.until as string | undefined, '--until', cliNow() + 1)
   if (untilMs <= sinceMs) throw new CliUsageError('--until must be after --since')
   const queries = values.queries === undefined ? 1e9 : parseCount(String(values.queries), '--queries')
   const db = openExisting((values.db as string | undefined) ?? defaultDbPath())
@@ -218,7 +232,7 @@ export function runCompare(values: Values): string {
     const pack = db.pack
     const report = reportOf(db.store, sinceMs, untilMs, db.settings.settings, pack)
     const first = report.samples > 0 ? sinceMs : untilMs
-    const durationS = Math.max(0, (Math.min(untilMs, Date.now()) - first) / 1000)
+    const durationS = Math.max(0, (Math.min(untilMs, cliNow()) - first) / 1000)
     const result = comparePeriod({ sinceMs, untilMs, energyKWh: report.footprint.energyKWh, co2eKg: report.footprint.co2eKg, durationS }, pack, queries)
     if (values.json) return JSON.stringify(result, null, 2)
     return [

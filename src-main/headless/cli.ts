@@ -8,13 +8,14 @@ import { reportOf } from '../api/report-of.ts'
 import { isKnownZone } from '../core/time.ts'
 import { kWhFromJoules } from '../core/units.ts'
 import { openDatabase, StoreError } from '../store/database.ts'
+import { diagnoseDatabase, salvageDatabase } from '../store/salvage.ts'
 import { ImportError, importNvidiaSmiLog } from '../store/import-nvidia-log.ts'
 import { defaultDbPath } from '../store/paths.ts'
 import { SampleStore } from '../store/sample-store.ts'
 import { SettingsStore } from '../store/settings-store.ts'
 import { defaultSettings } from '../api/service.ts'
 import { startHeadlessServer } from './server.ts'
-import { CliUsageError, instant, openExisting, runCompare, runData, runEstimate, runHardware, runReferences, runScenarioFile } from './cli-estimates.ts'
+import { CliUsageError, cliNow, instant, openExisting, runCompare, runData, runEstimate, runHardware, runReferences, runScenarioFile } from './cli-estimates.ts'
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const DEMO_TRACE = join(PACKAGE_ROOT, 'resources', 'demo', 'qwen3-asr-burst.nvidia-smi.csv')
@@ -46,6 +47,8 @@ Commands:
   references [--json]    Every cited figure, with its source
   data status|import FILE|revert [--db DB] [--json]
       The reference data in use; import a newer data pack (validated), or go back to the previous one
+  doctor [--db DB] [--json]
+      Check the database (SQLite quick_check); salvage the readable rows of a damaged one into a new file
 
 The database defaults to the desktop app's (${defaultDbPath()}); WATTPRINT_DB overrides it.`
 
@@ -82,6 +85,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         const { values, positionals } = parse(rest, { db: { type: 'string' }, json: { type: 'boolean' } })
         return print(runData(positionals[0], positionals[1], values))
       }
+      case 'doctor':
+        return runDoctor(rest)
       case undefined:
       case '-h':
       case '--help':
@@ -89,16 +94,27 @@ export async function main(argv: readonly string[]): Promise<number> {
         process.stdout.write(`${USAGE}\n`)
         return command === undefined ? 2 : 0
       default:
-        throw new CliUsageError(`unknown command "${command}" (try: import, report, record, serve, estimate, compare, scenario, hardware, references, data)`)
+        throw new CliUsageError(`unknown command "${command}" (try: import, report, record, serve, estimate, compare, scenario, hardware, references, data, doctor)`)
     }
   } catch (error) {
     if (error instanceof CliUsageError || error instanceof StoreError || error instanceof ImportError) {
-      process.stderr.write(`wattprint: ${error.message}\n`)
+      process.stderr.write(terminalSafe(`wattprint: ${error.message}\n`))
       return 2
     }
-    throw error
+    // Anything else is a failure, said in one line (SQLite's own words included); the stack only on request.
+    const sqlite = error instanceof Error && (error as NodeJS.ErrnoException).code === 'ERR_SQLITE_ERROR'
+    process.stderr.write(terminalSafe(`wattprint: ${sqlite ? 'database error: ' : ''}${error instanceof Error ? error.message : String(error)}\n`))
+    if (process.env.WATTPRINT_DEBUG && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`)
+    return 1
   }
 }
+
+/** Text for a terminal: control characters (escape sequences) and bidi overrides removed, lines kept. */
+export function terminalSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+}
+
 
 const ESTIMATE_FLAGS = {
   db: { type: 'string' },
@@ -120,7 +136,7 @@ const ESTIMATE_FLAGS = {
 } as const
 
 function print(text: string): number {
-  process.stdout.write(`${text}\n`)
+  process.stdout.write(terminalSafe(`${text}\n`))
   return 0
 }
 
@@ -152,9 +168,10 @@ function runImport(args: readonly string[]): number {
     const summary = importNvidiaSmiLog(new SampleStore(db), text, {
       file,
       maxGapS: settings.maxGapS,
+      nowMs: cliNow(),
       ...(values.tz ? { zone: values.tz } : {}),
     })
-    if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`)
+    if (values.json) print(JSON.stringify(summary, null, 2))
     else {
       const lines = [
         `${file}: ${summary.imported} rows imported, ${summary.alreadyStored} already stored, into ${dbPath} (times read in ${summary.zone})`,
@@ -164,7 +181,7 @@ function runImport(args: readonly string[]): number {
         ...summary.devices.map((d) => `  ${d.name}: ${d.rows} readings, ${kWhFromJoules(d.energyJ).toFixed(4)} kWh`),
         ...summary.warnings.map((w) => `  warning: ${w}`),
       ]
-      process.stdout.write(`${lines.join('\n')}\n`)
+      print(lines.join('\n'))
     }
     return 0
   } finally {
@@ -182,7 +199,7 @@ function runReport(args: readonly string[]): number {
   })
   if (positionals.length) throw new CliUsageError(`unexpected argument "${positionals[0]}"`)
   const sinceMs = instant(values.since, '--since', 0)
-  const untilMs = instant(values.until, '--until', Date.now() + 1)
+  const untilMs = instant(values.until, '--until', cliNow() + 1)
   if (untilMs <= sinceMs) throw new CliUsageError('--until must be after --since')
   const country = values.country?.toUpperCase()
   if (country !== undefined && !countryGridFactor(country)) throw new CliUsageError(`--country: no grid figure for "${values.country}" (use an ISO 3166-1 alpha-3 code such as FRA, or WORLD)`)
@@ -209,15 +226,15 @@ function runReport(args: readonly string[]): number {
       factors: [grid, report.footprint.price].filter((f) => f !== null),
       warnings: loaded.problems,
     }
-    if (values.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`)
+    if (values.json) print(JSON.stringify(out, null, 2))
     else {
-      process.stdout.write(
+      print(
         [
           `${out.since} → ${out.until}: ${out.energyKWh.toFixed(4)} kWh from ${out.samples} samples (${out.gaps} gaps)`,
           out.co2eKg === null ? '  CO2e: no grid figure' : `  ${out.co2eKg.toFixed(4)} kg CO2e at ${out.gridGCo2ePerKWh} g/kWh — ${out.gridSource}`,
           out.cost === null ? '  cost: set a price per kWh in Settings' : `  cost: ${out.cost.toFixed(2)} ${out.currency}`,
           ...out.devices.map((d) => `  ${d.name} (${d.uuid}): ${kWhFromJoules(d.energyJ).toFixed(4)} kWh`),
-        ].join('\n') + '\n',
+        ].join('\n'),
       )
     }
     return 0
@@ -249,6 +266,8 @@ function openService(values: { db?: string | undefined; source?: string | undefi
     source,
     demoTraceFile: DEMO_TRACE,
     locale: Intl.DateTimeFormat().resolvedOptions().locale,
+    recoverDamaged: true,
+    clock: { nowMs: cliNow },
     ...(process.env.WATTPRINT_DEMO_SPEED ? { demoSpeed: Number(process.env.WATTPRINT_DEMO_SPEED) } : {}),
     ...(process.env.WATTPRINT_FLUSH_MS ? { flushIntervalMs: Number(process.env.WATTPRINT_FLUSH_MS) } : {}),
   })
@@ -260,25 +279,60 @@ async function runRecord(args: readonly string[]): Promise<number> {
   const durationS = values.duration === undefined ? null : Number(values.duration)
   if (durationS !== null && !(durationS > 0)) throw new CliUsageError(`--duration: "${values.duration}" is not a positive number of seconds`)
   const service = openService(values)
-  const startedMs = Date.now()
+  const startedMs = cliNow()
   let lastStatus = ''
   service.onPush((channel, payload) => {
     if (channel !== 'telemetry:status' || values.json) return
     const s = (payload as ReturnType<WattprintService['telemetryStatus']>).source
     const line = `${s.sourceId}: ${s.state} — ${s.message}${s.fix ? `\n  fix: ${s.fix}` : ''}`
-    if (line !== lastStatus) process.stderr.write(`${line}\n`)
+    if (line !== lastStatus) process.stderr.write(terminalSafe(`${line}\n`))
     lastStatus = line
   })
+  for (const note of service.storageNotes) process.stderr.write(terminalSafe(`wattprint: ${note}\n`))
   service.start()
   const cpuAtStart = process.cpuUsage()
   await waitForStop(durationS)
-  const report = service.report(startedMs, Date.now() + 1)
+  await service.stopRecording()
+  const storage = service.telemetryStatus().storage
+  const report = service.report(startedMs, cliNow() + 1)
   await service.stop()
   const cpu = process.cpuUsage(cpuAtStart)
   // CPU the recorder used while recording (start-up and nvidia-smi's own time excluded), so users can check its cost.
-  const out = { durationS: (Date.now() - startedMs) / 1000, cpuS: (cpu.user + cpu.system) / 1e6, energyJ: report.energyJ, energyKWh: report.footprint.energyKWh, samples: report.samples, gaps: report.gaps, devices: report.devices }
-  process.stdout.write(values.json ? `${JSON.stringify(out, null, 2)}\n` : `recorded ${out.samples} samples, ${out.energyKWh.toFixed(5)} kWh in ${out.durationS.toFixed(0)} s\n`)
+  const out = { durationS: (cliNow() - startedMs) / 1000, cpuS: (cpu.user + cpu.system) / 1e6, energyJ: report.energyJ, energyKWh: report.footprint.energyKWh, samples: report.samples, gaps: report.gaps, devices: report.devices, storage }
+  print(values.json ? JSON.stringify(out, null, 2) : `recorded ${out.samples} samples, ${out.energyKWh.toFixed(5)} kWh in ${out.durationS.toFixed(0)} s`)
+  if (!storage.ok) {
+    // Readings that could not be written are a failure, whatever was recorded before.
+    const lost = storage.pendingReadings + storage.droppedReadings
+    process.stderr.write(terminalSafe(`wattprint: ${lost} readings could not be written to ${service.options.dbPath} (${storage.error ?? 'write failed'}); the ${out.samples} written before are intact\n`))
+    return 1
+  }
   return 0
+}
+
+function runDoctor(args: readonly string[]): number {
+  const { values, positionals } = parse(args, { db: { type: 'string' }, json: { type: 'boolean' } })
+  if (positionals.length) throw new CliUsageError(`unexpected argument "${positionals[0]}"`)
+  const dbPath = values.db ?? defaultDbPath()
+  if (!existsSync(dbPath)) throw new CliUsageError(`no database at ${dbPath}`)
+  const found = diagnoseDatabase(dbPath)
+  if (found.state === 'healthy') {
+    print(values.json ? JSON.stringify({ db: dbPath, state: 'healthy' }, null, 2) : `${dbPath}: healthy (Wattprint database, SQLite quick_check ok)`)
+    return 0
+  }
+  const stamp = new Date(cliNow()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
+  const report = salvageDatabase(dbPath, `${dbPath}.salvaged-${stamp}.db`)
+  if (values.json) print(JSON.stringify({ db: dbPath, state: 'damaged', detail: found.detail, salvage: report }, null, 2))
+  else {
+    print(
+      [
+        `${dbPath}: damaged (${found.detail.slice(0, 160)})`,
+        `salvaged the readable rows into ${report.target} (the damaged file was only read):`,
+        ...report.tables.map((t) => `  ${t.table}: ${t.copied} rows copied${t.note ? ` (${t.note})` : ''}${t.unreadable.length ? `; unreadable: ${t.unreadable.slice(0, 3).join(', ')}${t.unreadable.length > 3 ? ` and ${t.unreadable.length - 3} more` : ''}` : ''}`),
+        `check it, then put it in place of the damaged file (keep the damaged one until you are satisfied).`,
+      ].join('\n'),
+    )
+  }
+  return 1
 }
 
 async function runServe(args: readonly string[]): Promise<number> {
@@ -287,6 +341,7 @@ async function runServe(args: readonly string[]): Promise<number> {
   const port = values.port === undefined ? 0 : Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliUsageError(`--port: "${values.port}" is not a port number`)
   const service = openService(values)
+  for (const note of service.storageNotes) process.stderr.write(terminalSafe(`wattprint: ${note}\n`))
   service.start()
   const staticDir = existsSync(join(RENDERER_DIR, 'index.html')) ? RENDERER_DIR : null
   let server

@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto'
 import { basename } from 'node:path'
 import type { Device, Sample } from '../contract/telemetry.ts'
 import { detectFrozenPower, looksInterleaved } from '../core/log-sanity.ts'
 import { intervalEnergy } from '../core/integration.ts'
+import { planImport } from '../core/overlap.ts'
 import { epochMsFromLocalParts } from '../core/time.ts'
 import { parseNvidiaSmiLog, type SkipTally } from '../telemetry/parsers/nvidia-smi-log.parse.ts'
-import type { NvidiaRecord } from '../telemetry/parsers/nvidia-smi-csv.parse.ts'
+import { sanitizeName, type NvidiaRecord } from '../telemetry/parsers/nvidia-smi-csv.parse.ts'
 import { toSampleAndDevice } from '../telemetry/readers/nvidia-smi.reader.ts'
 import type { IngestRow, SampleStore } from './sample-store.ts'
 
@@ -13,10 +15,11 @@ export interface ImportSummary {
   zone: string
   rows: number
   imported: number
-  /** Rows already in the database (the same log imported before). */
+  /** Readings the database already accounted for (the same log imported before, or recorded live). */
   alreadyStored: number
   skipped: Record<string, SkipTally>
   devices: { deviceId: string; name: string; rows: number; energyJ: number }[]
+  /** Energy this import added, J (what was already stored is not counted again). */
   energyJ: number
   gaps: number
   firstMs: number | null
@@ -28,33 +31,51 @@ export class ImportError extends Error {
   override readonly name = 'ImportError'
 }
 
+/** Readings dated more than this after now are refused: a log cannot come from the future. */
+const FUTURE_SLACK_MS = 86_400_000
+/** Data lines hashed to recognise a log without uuids (a renamed copy, or the same log grown longer). */
+const IDENTITY_LINES = 10
+
 /**
  * Imports an nvidia-smi CSV log: parses it, integrates each GPU's power with the same rule as
  * live recording, and stores it in one transaction (all or nothing).
+ *
+ * Nothing is counted twice: a GPU is known by its uuid, or — for a log without one — by its name,
+ * index and a hash of the log's first lines (never the file's name, so a renamed copy is the same
+ * GPU); readings inside intervals the database already integrated (live or from an earlier
+ * import) are not stored again, and energy is integrated only between readings nothing stored
+ * lies between.
  */
 export function importNvidiaSmiLog(
   store: SampleStore,
   text: string,
-  options: { file: string; zone?: string; maxGapS: number },
+  options: { file: string; zone?: string; maxGapS: number; nowMs: number },
 ): ImportSummary {
   const parsed = parseNvidiaSmiLog(text)
   if (!parsed.ok) throw new ImportError(`${options.file}: ${parsed.message}`)
   const zone = options.zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone
   const skipped: Record<string, SkipTally> = { ...parsed.log.skipped } as Record<string, SkipTally>
+  const skip = (reason: string, line: number, example: string): void => {
+    const entry = skipped[reason]
+    if (entry) entry.count++
+    else skipped[reason] = { count: 1, firstLine: line, example }
+  }
   const byDevice = new Map<string, { device: Device; samples: Sample[] }>()
-  const fileName = basename(options.file)
+  const fileName = sanitizeName(basename(options.file)) ?? 'log'
+  const logIdentity = identityOf(text)
 
   for (const { line, record } of parsed.log.records) {
     const tMs = epochMsFromLocalParts(record.time, zone)
     if (tMs === null) {
-      const entry = skipped['bad-timestamp'] ?? { count: 0, firstLine: line, example: 'not a valid date in the zone' }
-      entry.count++
-      skipped['bad-timestamp'] = entry
+      skip('bad-timestamp', line, `not a valid date in ${zone}`)
       continue
     }
-    const { sample, device } = toSampleAndDevice(withImportName(record, fileName), tMs, `import:${fileName}`)
-    // Without a UUID the log cannot be tied to a live GPU: it gets its own device per file and index.
-    const deviceId = record.uuid ?? `import:${fileName}:${record.index ?? 0}`
+    if (tMs > options.nowMs + FUTURE_SLACK_MS) {
+      skip('implausible-time', line, `timestamp ${new Date(tMs).toISOString()} is in the future`)
+      continue
+    }
+    const { sample, device } = toSampleAndDevice(withImportName(record, fileName), tMs, 'import')
+    const deviceId = record.uuid ?? `log-${hash(`${logIdentity}|${record.name ?? ''}|${record.index ?? 0}`)}`
     const entry = byDevice.get(deviceId) ?? { device: { ...device, deviceId }, samples: [] }
     entry.samples.push({ ...sample, deviceId })
     byDevice.set(deviceId, entry)
@@ -64,18 +85,33 @@ export function importNvidiaSmiLog(
   const devices: ImportSummary['devices'] = []
   const warnings: string[] = []
   let gaps = 0
+  let covered = 0
   for (const { device, samples } of byDevice.values()) {
     samples.sort((a, b) => a.tMs - b.tMs)
+    const unique = samples.filter((s, i) => {
+      const repeated = i > 0 && s.tMs === samples[i - 1]?.tMs
+      if (repeated) skip('duplicate-time', 0, `two readings of ${device.name} at the same instant`)
+      return !repeated
+    })
+    const first = unique[0]?.tMs ?? 0
+    const last = unique.at(-1)?.tMs ?? 0
+    const maxGapMs = options.maxGapS * 1000
+    const stored = store.storedReadings(device.deviceId, first - maxGapMs, last + maxGapMs)
+    // Before the raw horizon only hour rollups remain: an hour that holds energy counts as covered.
+    const horizon = store.rawHorizonMs()
+    const hours = first < horizon ? store.hoursWithEnergy(device.deviceId, first, horizon) : new Set<number>()
+    const steps = planImport(unique.map((s) => s.tMs), stored, (tMs) => tMs < horizon && hours.has(Math.floor(tMs / 3_600_000) * 3_600_000))
     let energyJ = 0
     let prev: Sample | null = null
-    for (const sample of samples) {
-      if (prev && sample.tMs === prev.tMs) {
-        const entry = skipped['duplicate-time'] ?? { count: 0, firstLine: 0, example: `two readings of ${device.name} at the same instant` }
-        entry.count++
-        skipped['duplicate-time'] = entry
+    for (let i = 0; i < unique.length; i++) {
+      const sample = unique[i] as Sample
+      const step = steps[i]
+      if (!step?.keep) {
+        covered++
+        prev = null
         continue
       }
-      const outcome = prev ? intervalEnergy(prev, sample, options.maxGapS) : null
+      const outcome = prev && step.bridge ? intervalEnergy(prev, sample, options.maxGapS) : null
       const gap = outcome?.kind === 'gap'
       if (gap) gaps++
       const intervalEnergyJ = outcome?.kind === 'energy' ? outcome.energyJ : null
@@ -109,7 +145,7 @@ export function importNvidiaSmiLog(
     zone,
     rows: parsed.log.records.length + Object.values(parsed.log.skipped).reduce((n, t) => n + (t?.count ?? 0), 0),
     imported: inserted,
-    alreadyStored: duplicates,
+    alreadyStored: duplicates + covered,
     skipped,
     devices,
     energyJ: devices.reduce((sum, d) => sum + d.energyJ, 0),
@@ -122,4 +158,14 @@ export function importNvidiaSmiLog(
 
 function withImportName(record: NvidiaRecord, fileName: string): NvidiaRecord {
   return { ...record, name: record.name ?? `GPU ${record.index ?? 0} from ${fileName}` }
+}
+
+/** The log's header and first data lines: the same for a renamed copy and for the log grown longer. */
+function identityOf(text: string): string {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '')
+  return hash(lines.slice(0, 1 + IDENTITY_LINES).join('\n'))
+}
+
+function hash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16)
 }

@@ -1,3 +1,13 @@
+/**
+ * The tables of each schema version that Wattprint shipped before it marked its files with an
+ * application_id: an unmarked file with exactly these tables is adopted (and marked), any other
+ * unmarked file is another program's.
+ */
+export const LEGACY_TABLES: Readonly<Record<number, readonly string[]>> = {
+  1: ['devices', 'samples', 'rollup_minute', 'rollup_hour', 'rollup_day', 'settings', 'meta'],
+  2: ['devices', 'samples', 'rollup_minute', 'rollup_hour', 'rollup_day', 'settings', 'meta', 'data_packs'],
+}
+
 /** Schema migrations; index i brings schema version i to i+1. Never edit a shipped entry. */
 export const MIGRATIONS: readonly string[] = [
   `

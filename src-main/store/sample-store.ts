@@ -2,6 +2,7 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import type { Device, Sample } from '../contract/telemetry.ts'
 import type { BucketInput } from '../core/history.ts'
 import type { DeviceTotals, RangeTotals } from '../core/report.ts'
+import type { StoredReading } from '../core/overlap.ts'
 import { localDateKey, startOfLocalDateMs } from '../core/time.ts'
 import { inTransaction } from './database.ts'
 
@@ -80,8 +81,12 @@ export class SampleStore {
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
     this.upsertDevice = db.prepare(`INSERT INTO devices (device_key, idx, name, mem_total_b, source, first_seen_ms, last_seen_ms)
       VALUES (?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT(device_key) DO UPDATE SET idx = excluded.idx, name = excluded.name,
-        mem_total_b = coalesce(excluded.mem_total_b, mem_total_b), source = excluded.source,
+      ON CONFLICT(device_key) DO UPDATE SET
+        -- An imported log describes a GPU less well than its live source: it never renames it.
+        idx = CASE WHEN excluded.source = 'import' THEN coalesce(idx, excluded.idx) ELSE excluded.idx END,
+        name = CASE WHEN excluded.source = 'import' THEN name ELSE excluded.name END,
+        source = CASE WHEN excluded.source = 'import' THEN source ELSE excluded.source END,
+        mem_total_b = coalesce(excluded.mem_total_b, mem_total_b),
         last_seen_ms = max(last_seen_ms, excluded.last_seen_ms)
       RETURNING id`)
     const upsert = (table: string, key: string): StatementSync =>
@@ -240,6 +245,22 @@ export class SampleStore {
       smClockMhz: r.sm_clock_mhz,
       pstate: r.pstate,
     }))
+  }
+
+  /**
+   * Readings stored for a device in [fromMs, toMs], oldest first, with the interval each closed:
+   * what an import must not count again.
+   */
+  storedReadings(deviceKey: string, fromMs: number, toMs: number): StoredReading[] {
+    return (this.statement(`SELECT s.t_ms AS tMs, s.interval_s AS intervalS FROM devices d JOIN samples s ON s.device_id = d.id
+        WHERE d.device_key = ? AND s.t_ms >= ? AND s.t_ms <= ? ORDER BY s.t_ms`).all(deviceKey, fromMs, toMs) as unknown as StoredReading[])
+  }
+
+  /** Starts of the hours in [fromMs, toMs) that already hold energy for a device (hour rollups). */
+  hoursWithEnergy(deviceKey: string, fromMs: number, toMs: number): Set<number> {
+    const rows = this.statement(`SELECT r.bucket_ms AS h FROM devices d JOIN rollup_hour r ON r.device_id = d.id
+        WHERE d.device_key = ? AND r.bucket_ms >= ? AND r.bucket_ms < ? AND r.samples > 0`).all(deviceKey, Math.floor(fromMs / HOUR_MS) * HOUR_MS, toMs) as { h: number }[]
+    return new Set(rows.map((r) => r.h))
   }
 
   devices(): Device[] {

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks'
-import type { Device, Sample, SourceStatus } from '../contract/telemetry.ts'
+import type { Device, Sample, SourceStatus, StorageHealth } from '../contract/telemetry.ts'
 import { intervalEnergy } from '../core/integration.ts'
 import type { IngestRow, SampleStore } from '../store/sample-store.ts'
 import { messageOf } from '../store/database.ts'
@@ -10,7 +10,10 @@ export interface SamplerOptions {
   store: SampleStore
   /** Intervals longer than this are gaps, s. */
   maxGapS: number
-  /** How often pending samples are written in one transaction, ms. */
+  /**
+   * Longest a reading waits before it is written, ms (default 1000: a crash or `kill -9` loses at
+   * most the last second). Readings that arrive together are written in one transaction.
+   */
   flushIntervalMs?: number
   /** Most samples held in memory while the database cannot be written. */
   maxPendingRows?: number
@@ -22,11 +25,6 @@ interface DeviceState {
   tMs: number
   powerW: number | null
   monoMs: number
-}
-
-export interface StorageHealth {
-  ok: boolean
-  message: string
 }
 
 type Listener<T> = (value: T) => void
@@ -45,8 +43,9 @@ export class Sampler {
   private outbox: Sample[] = []
   private pushScheduled = false
   private flushTimer: NodeJS.Timeout | null = null
+  private stopped = true
   private sourceStatus: SourceStatus
-  private storage: StorageHealth = { ok: true, message: 'Saving to the database.' }
+  private storage: StorageHealth = { ok: true, message: 'Saving to the database.', pendingReadings: 0, droppedReadings: 0, error: null }
   private maxGapS: number
   private readonly sampleListeners = new Set<Listener<Sample[]>>()
   private readonly statusListeners = new Set<Listener<SourceStatus>>()
@@ -71,6 +70,7 @@ export class Sampler {
   }
 
   start(): void {
+    this.stopped = false
     this.options.reader.start({
       onSample: (sample, device) => this.accept(sample, device),
       onStatus: (status) => {
@@ -78,13 +78,13 @@ export class Sampler {
         for (const listener of this.statusListeners) listener(status)
       },
     })
-    this.flushTimer = setInterval(() => this.flush(), this.options.flushIntervalMs ?? 5000)
-    this.flushTimer.unref()
   }
 
   async stop(): Promise<void> {
+    this.stopped = true
     await this.options.reader.stop()
-    if (this.flushTimer) clearInterval(this.flushTimer)
+    if (this.flushTimer) clearTimeout(this.flushTimer)
+    this.flushTimer = null
     this.flush()
   }
 
@@ -125,7 +125,20 @@ export class Sampler {
     this.devicesById.set(device.deviceId, device)
     this.latestById.set(sample.deviceId, sample)
     this.pending.push({ sample, device, energyJ, intervalS, gap })
+    this.scheduleFlush()
     this.queuePush(sample)
+  }
+
+  // A timer only while readings wait: an idle recorder does not wake up every second.
+  private scheduleFlush(): void {
+    if (this.flushTimer || this.stopped) return
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null
+      this.flush()
+      // Still pending (the disk is full): try again later.
+      if (this.pending.length > 0) this.scheduleFlush()
+    }, this.options.flushIntervalMs ?? 1000)
+    this.flushTimer.unref()
   }
 
   /** Writes pending samples in one transaction. On failure they stay queued (bounded) and the error is reported. */
@@ -135,7 +148,7 @@ export class Sampler {
     try {
       this.options.store.ingest(batch)
       this.pending = []
-      if (!this.storage.ok) this.storage = { ok: true, message: 'Saving to the database again.' }
+      if (!this.storage.ok) this.storage = { ok: true, message: 'Saving to the database again.', pendingReadings: 0, droppedReadings: this.counts.droppedPending, error: null }
     } catch (error) {
       const max = this.options.maxPendingRows ?? 86_400
       if (this.pending.length > max) {
@@ -148,6 +161,9 @@ export class Sampler {
           `Cannot write to the database: ${messageOf(error)}. ${this.pending.length} readings are kept in ` +
           'memory and will be written when it works again; nothing stored before is lost.' +
           (this.counts.droppedPending > 0 ? ` ${this.counts.droppedPending} oldest readings were dropped.` : ''),
+        pendingReadings: this.pending.length,
+        droppedReadings: this.counts.droppedPending,
+        error: messageOf(error),
       }
     }
   }

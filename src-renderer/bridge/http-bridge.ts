@@ -1,47 +1,82 @@
 import type { ApiErrorBody, Unsubscribe, WattprintApi } from '../../src-main/contract/api.ts'
 import type { PushChannel, PushOf } from '../../src-main/contract/channels.ts'
+import { EventSourceParserStream } from 'eventsource-parser/stream'
 
 type Listener = (payload: unknown) => void
 
+/** An API error as the host sent it, with its code (e.g. `unauthorized` when the token is missing). */
+export class BridgeError extends Error {
+  readonly code: ApiErrorBody['error']['code']
+  constructor(code: ApiErrorBody['error']['code'], message: string) {
+    super(message)
+    this.code = code
+  }
+}
+
+const RECONNECT_MIN_MS = 1000
+const RECONNECT_MAX_MS = 30_000
+
 /**
  * The same API over the headless host: `POST /api/invoke/<domain:verb>` and Server-Sent Events
- * on `/api/events`. The token comes from the URL the host printed; the host also sets a cookie.
+ * on `/api/events`, both with the token as a bearer header (never a cookie: cookies are shared by
+ * every port of 127.0.0.1). The events are read with fetch, which can send that header.
  */
 export function createHttpBridge(token: string | null, base = ''): WattprintApi {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' }
   if (token) headers.Authorization = `Bearer ${token}`
   const listeners = new Map<string, Set<Listener>>()
-  let source: EventSource | null = null
+  let streaming = false
 
-  const ensureEvents = (channel: string): void => {
-    source ??= new EventSource(`${base}/api/events`, { withCredentials: true })
-    if (listeners.has(channel)) return
-    listeners.set(channel, new Set())
-    source.addEventListener(channel, (event) => {
-      const payload: unknown = JSON.parse((event as MessageEvent<string>).data)
-      for (const listener of listeners.get(channel) ?? []) listener(payload)
-    })
+  const dispatchEvent = (channel: string, data: string): void => {
+    const set = listeners.get(channel)
+    if (!set || set.size === 0) return
+    const payload: unknown = JSON.parse(data)
+    for (const listener of set) listener(payload)
+  }
+
+  // One stream for every channel, reopened with back-off when the host drops it.
+  const streamEvents = async (): Promise<void> => {
+    let delayMs = RECONNECT_MIN_MS
+    for (;;) {
+      try {
+        const response = await fetch(`${base}/api/events`, { headers: token ? { Authorization: `Bearer ${token}` } : {}, credentials: 'omit', cache: 'no-store' })
+        if (response.status === 401) return
+        if (response.ok && response.body) {
+          delayMs = RECONNECT_MIN_MS
+          const events = response.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()).getReader()
+          for (let next = await events.read(); !next.done; next = await events.read()) dispatchEvent(next.value.event ?? 'message', next.value.data)
+        }
+      } catch {
+        // The host went away or dropped a slow reader: try again after a pause.
+      }
+      await new Promise((r) => setTimeout(r, delayMs))
+      delayMs = Math.min(delayMs * 2, RECONNECT_MAX_MS)
+    }
   }
 
   const invoke = async (channel: string, request: unknown): Promise<unknown> => {
     const response = await fetch(`${base}/api/invoke/${encodeURIComponent(channel)}`, {
       method: 'POST',
       headers,
-      credentials: 'same-origin',
+      credentials: 'omit',
       body: JSON.stringify(request ?? {}),
     })
     const body = (await response.json()) as { result: unknown } | ApiErrorBody
-    if ('error' in body) throw new Error(body.error.message)
+    if ('error' in body) throw new BridgeError(body.error.code, body.error.message)
     return body.result
   }
 
   const on = <C extends PushChannel>(channel: C, listener: (payload: PushOf<C>) => void): Unsubscribe => {
-    ensureEvents(channel)
-    const set = listeners.get(channel)
+    if (!streaming) {
+      streaming = true
+      void streamEvents()
+    }
+    let set = listeners.get(channel)
+    if (!set) listeners.set(channel, (set = new Set()))
     const wrapped = listener as Listener
-    set?.add(wrapped)
+    set.add(wrapped)
     return () => {
-      set?.delete(wrapped)
+      set.delete(wrapped)
     }
   }
 

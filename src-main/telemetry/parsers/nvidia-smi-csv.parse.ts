@@ -86,7 +86,11 @@ export type SkipReason =
   | 'column-count'
   | 'bad-timestamp'
   | 'bad-value'
+  | 'bad-unit'
+  | 'bad-uuid'
   | 'implausible-power'
+  | 'implausible-value'
+  | 'implausible-time'
 
 export type RecordResult =
   | { ok: true; record: NvidiaRecord }
@@ -94,6 +98,52 @@ export type RecordResult =
 
 /** Highest believable board power, W: above any single GPU made so far (B200 ≈ 1,000-1,200 W). */
 export const MAX_PLAUSIBLE_POWER_W = 3000
+/** nvidia-smi's --query-gpu dates from 2011; a log claiming an earlier or far later year is wrong. */
+export const PLAUSIBLE_YEARS = { min: 2010, max: 2100 } as const
+
+type NumericField = Exclude<NvidiaField, 'timestamp' | 'uuid' | 'name' | 'pstate'>
+
+interface FieldSpec {
+  /** Units this field may carry and their factor to the unit stored (W, %, B, °C, MHz). */
+  units: Readonly<Record<string, number>>
+  /** The unit of a bare number (nounits logs, the live stream). */
+  bare: string
+  min: number
+  max: number
+  integer?: boolean
+}
+
+const POWER_UNITS = { W: 1, kW: 1000, mW: 0.001 }
+const MEMORY_UNITS = { B: 1, KiB: 1024, MiB: bytesFromMiB(1), GiB: 1024 ** 3 }
+
+/** What each numeric column may hold: its units and the range a real GPU can report. */
+const FIELD_SPECS: Readonly<Record<NumericField, FieldSpec>> = {
+  index: { units: { '': 1 }, bare: '', min: 0, max: 255, integer: true },
+  'power.draw': { units: POWER_UNITS, bare: 'W', min: 0, max: MAX_PLAUSIBLE_POWER_W },
+  'power.limit': { units: POWER_UNITS, bare: 'W', min: 0, max: MAX_PLAUSIBLE_POWER_W },
+  'utilization.gpu': { units: { '%': 1 }, bare: '%', min: 0, max: 100 },
+  'utilization.memory': { units: { '%': 1 }, bare: '%', min: 0, max: 100 },
+  // nvidia-smi always reports MiB; 4 TiB is far above any board's memory.
+  'memory.used': { units: MEMORY_UNITS, bare: 'MiB', min: 0, max: 4 * 1024 ** 4 },
+  'memory.total': { units: MEMORY_UNITS, bare: 'MiB', min: 0, max: 4 * 1024 ** 4 },
+  // nvidia-smi prints degrees Celsius without a unit; a GPU die below 0 °C or above 150 °C is a bad reading.
+  'temperature.gpu': { units: { '': 1, C: 1 }, bare: '', min: 0, max: 150 },
+  'clocks.sm': { units: { MHz: 1, GHz: 1000 }, bare: 'MHz', min: 0, max: 10_000 },
+}
+
+/** A GPU or MIG instance UUID as nvidia-smi prints it (`GPU-xxxxxxxx-…`, `MIG-…`). */
+const UUID_PATTERN = /^(GPU|MIG)-[0-9A-Za-z/_-]{1,96}$/
+const MAX_NAME_CHARS = 96
+
+/**
+ * A device name safe to print anywhere: control characters (terminal escapes included) and
+ * bidirectional overrides removed, whitespace collapsed, at most 96 characters. Null when nothing is left.
+ */
+export function sanitizeName(text: string): string | null {
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim()
+  return clean === '' ? null : clean.slice(0, MAX_NAME_CHARS)
+}
 
 /** nvidia-smi separates cells with ", " and never quotes them. */
 export function splitCells(line: string): string[] {
@@ -116,12 +166,21 @@ export function parseHeader(line: string): { ok: true; map: ColumnMap } | { ok: 
     fields.push(key ? (HEADER_ALIASES[key] ?? null) : null)
     units.push(m?.[2] ?? null)
   }
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]
+    const unit = units[i]
+    if (!field || unit === null || unit === undefined || !isNumericField(field)) continue
+    const spec = FIELD_SPECS[field]
+    if (!Object.hasOwn(spec.units, unit)) {
+      return { ok: false, message: `column ${field} is in "${printable(unit, 20)}"; Wattprint reads it in ${Object.keys(spec.units).filter(Boolean).join(', ') || 'plain numbers'}` }
+    }
+  }
   if (!fields.includes('timestamp') || !fields.includes('power.draw')) {
     const missing = ['timestamp', 'power.draw'].filter((f) => !fields.includes(f as NvidiaField))
     return {
       ok: false,
       message:
-        `header line has no ${missing.join(' or ')} column (got: "${line.slice(0, 120)}"); the log must ` +
+        `header line has no ${missing.join(' or ')} column (got: "${printable(line, 120)}"); the log must ` +
         'come from nvidia-smi --query-gpu=timestamp,...,power.draw,... --format=csv (without noheader)',
     }
   }
@@ -138,9 +197,13 @@ type Numeric = { ok: true; value: number | null; unit: string | null } | { ok: f
 /** A number with an optional unit after it: `22.19 W`, `0 %`, `19691 MiB`, `60.16`. */
 export function parseNumericCell(cell: string): Numeric {
   if (isMissingToken(cell)) return { ok: true, value: null, unit: null }
-  const m = /^(-?\d+(?:\.\d+)?)\s*([A-Za-z%]*)$/.exec(cell)
+  const m = /^(-?\d{1,12}(?:\.\d{1,12})?) ?([A-Za-z%]{0,8})$/.exec(cell)
   if (!m) return { ok: false }
   return { ok: true, value: Number(m[1]), unit: m[2] ? m[2] : null }
+}
+
+function isNumericField(field: NvidiaField): field is NumericField {
+  return Object.hasOwn(FIELD_SPECS, field)
 }
 
 /** `2026/04/01 19:23:48.553` (nvidia-smi's format; also accepts `-` between date parts). */
@@ -157,13 +220,6 @@ export function parseTimestampCell(cell: string): LocalDateTimeParts | null {
     second: Number(s),
     millisecond: ms ? Number(ms.padEnd(3, '0')) : 0,
   }
-}
-
-const MEMORY_FACTORS: Readonly<Record<string, number>> = {
-  B: 1,
-  KiB: 1024,
-  MiB: bytesFromMiB(1),
-  GiB: 1024 ** 3,
 }
 
 function emptyRecord(time: LocalDateTimeParts): NvidiaRecord {
@@ -191,67 +247,96 @@ export function parseRecord(line: string, map: ColumnMap): RecordResult {
     return {
       ok: false,
       reason: 'column-count',
-      detail: `expected ${map.fields.length} cells, got ${cells.length}: "${line.slice(0, 80)}"`,
+      detail: `expected ${map.fields.length} cells, got ${cells.length}`,
     }
   }
   const timeCell = cells[map.fields.indexOf('timestamp')] ?? ''
   const time = parseTimestampCell(timeCell)
-  if (!time) return { ok: false, reason: 'bad-timestamp', detail: `timestamp "${timeCell.slice(0, 40)}"` }
+  if (!time) return { ok: false, reason: 'bad-timestamp', detail: `timestamp "${printable(timeCell, 40)}"` }
+  if (time.year < PLAUSIBLE_YEARS.min || time.year > PLAUSIBLE_YEARS.max) {
+    return { ok: false, reason: 'implausible-time', detail: `timestamp year ${time.year} (a log must be from ${PLAUSIBLE_YEARS.min} or later)` }
+  }
   const record = emptyRecord(time)
 
   for (let i = 0; i < cells.length; i++) {
     const field = map.fields[i]
     const cell = cells[i] ?? ''
     if (!field || field === 'timestamp') continue
-    if (field === 'uuid' || field === 'name') {
-      record[field] = isMissingToken(cell) ? null : cell
+    if (field === 'uuid') {
+      if (isMissingToken(cell)) continue
+      if (!UUID_PATTERN.test(cell)) return { ok: false, reason: 'bad-uuid', detail: `uuid "${printable(cell, 40)}" is not a GPU-… or MIG-… identifier` }
+      record.uuid = cell
+      continue
+    }
+    if (field === 'name') {
+      record.name = isMissingToken(cell) ? null : sanitizeName(cell)
       continue
     }
     if (field === 'pstate') {
       const m = /^P(\d{1,2})$/.exec(cell)
-      if (m) record.pstate = Number(m[1])
-      else if (!isMissingToken(cell)) return { ok: false, reason: 'bad-value', detail: `pstate "${cell}"` }
+      if (m && Number(m[1]) <= 15) record.pstate = Number(m[1])
+      else if (!isMissingToken(cell)) return { ok: false, reason: 'bad-value', detail: `pstate "${printable(cell, 20)}"` }
       continue
     }
     const parsed = parseNumericCell(cell)
-    if (!parsed.ok) return { ok: false, reason: 'bad-value', detail: `${field} "${cell.slice(0, 40)}"` }
-    const value = parsed.value
-    if (value === null) continue
-    const unit = parsed.unit ?? map.units[i] ?? null
-    switch (field) {
-      case 'index':
-        record.index = value
-        break
-      case 'power.draw':
-        if (value < 0 || value > MAX_PLAUSIBLE_POWER_W) {
-          return { ok: false, reason: 'implausible-power', detail: `power.draw ${value} W` }
-        }
-        record.powerW = value
-        break
-      case 'power.limit':
-        record.powerLimitW = value
-        break
-      case 'utilization.gpu':
-        record.utilPct = value
-        break
-      case 'utilization.memory':
-        record.memUtilPct = value
-        break
-      case 'memory.used':
-      case 'memory.total': {
-        // nvidia-smi always reports MiB; a bare number (nounits, no header unit) is MiB too.
-        const factor = MEMORY_FACTORS[unit ?? 'MiB']
-        if (factor === undefined) return { ok: false, reason: 'bad-value', detail: `${field} unit "${unit}"` }
-        record[field === 'memory.used' ? 'memUsedB' : 'memTotalB'] = value * factor
-        break
-      }
-      case 'temperature.gpu':
-        record.tempC = value
-        break
-      case 'clocks.sm':
-        record.smClockMhz = value
-        break
+    if (!parsed.ok) return { ok: false, reason: 'bad-value', detail: `${field} "${printable(cell, 40)}"` }
+    if (parsed.value === null) continue
+    const spec = FIELD_SPECS[field]
+    const headerUnit = map.units[i] ?? null
+    if (parsed.unit !== null && headerUnit !== null && parsed.unit !== headerUnit) {
+      return { ok: false, reason: 'bad-unit', detail: `${field} "${printable(cell, 40)}" is in ${parsed.unit}, the header says ${headerUnit}` }
     }
+    const unit = parsed.unit ?? headerUnit ?? spec.bare
+    const factor = spec.units[unit]
+    if (factor === undefined) {
+      return { ok: false, reason: 'bad-unit', detail: `${field} "${printable(cell, 40)}": unit "${unit}" is not one of ${Object.keys(spec.units).filter(Boolean).join(', ') || 'none'}` }
+    }
+    const value = parsed.value * factor
+    if (value < spec.min || value > spec.max || (spec.integer === true && !Number.isInteger(value))) {
+      return {
+        ok: false,
+        reason: field === 'power.draw' ? 'implausible-power' : 'implausible-value',
+        detail: `${field} ${parsed.value}${unit && unit !== spec.bare ? ` ${unit}` : ''} is outside ${spec.min}–${spec.max}${spec.bare ? ` ${spec.bare}` : ''}`,
+      }
+    }
+    assign(record, field, value)
   }
   return { ok: true, record }
+}
+
+function assign(record: NvidiaRecord, field: NumericField, value: number): void {
+  switch (field) {
+    case 'index':
+      record.index = value
+      break
+    case 'power.draw':
+      record.powerW = value
+      break
+    case 'power.limit':
+      record.powerLimitW = value
+      break
+    case 'utilization.gpu':
+      record.utilPct = value
+      break
+    case 'utilization.memory':
+      record.memUtilPct = value
+      break
+    case 'memory.used':
+      record.memUsedB = value
+      break
+    case 'memory.total':
+      record.memTotalB = value
+      break
+    case 'temperature.gpu':
+      record.tempC = value
+      break
+    case 'clocks.sm':
+      record.smClockMhz = value
+      break
+  }
+}
+
+/** A cell quoted in a message: printable characters only, bounded. */
+function printable(cell: string, max: number): string {
+  return (sanitizeName(cell) ?? '').slice(0, max)
 }

@@ -2,6 +2,7 @@ import { basename } from 'node:path'
 import { readFile } from 'node:fs/promises'
 import type { SourceStatus } from '../../contract/telemetry.ts'
 import { epochMsFromLocalParts } from '../../core/time.ts'
+import { systemClock, type Clock } from '../../core/clock.ts'
 import type { ReaderEvents, TelemetryReader } from '../reader.ts'
 import { parseNvidiaSmiLog } from '../parsers/nvidia-smi-log.parse.ts'
 import { toSampleAndDevice } from './nvidia-smi.reader.ts'
@@ -16,6 +17,8 @@ export interface ReplayReaderOptions {
   /** Name shown for a device whose log has no name column. */
   deviceName?: string
   sourceId?: string
+  /** Stamps the readings (the app's clock; tests pin it). */
+  clock?: Clock
 }
 
 interface TimedRecord {
@@ -73,11 +76,12 @@ export class ReplayReader implements TelemetryReader {
 
   private play(records: TimedRecord[], events: ReaderEvents): void {
     const speed = this.options.speed ?? 1
-    const startedAt = Date.now()
+    const clock = this.options.clock ?? systemClock
+    const startedAt = clock.nowMs()
     let i = 0
     const step = (): void => {
       if (this.stopped) return
-      const now = Date.now()
+      const now = clock.nowMs()
       while (i < records.length) {
         const item = records[i]
         if (!item || startedAt + item.offsetMs / speed > now) break
@@ -98,13 +102,13 @@ export class ReplayReader implements TelemetryReader {
         return
       }
       const next = records[i]
-      const dueIn = next ? startedAt + next.offsetMs / speed - Date.now() : 0
+      const dueIn = next ? startedAt + next.offsetMs / speed - clock.nowMs() : 0
       this.timer = setTimeout(step, Math.max(0, dueIn))
     }
     step()
   }
 
   private emitStatus(events: ReaderEvents, state: SourceStatus['state'], message: string): void {
-    events.onStatus({ sourceId: this.sourceId, state, message, fix: null, sinceMs: Date.now(), restarts: 0 })
+    events.onStatus({ sourceId: this.sourceId, state, message, fix: null, sinceMs: (this.options.clock ?? systemClock).nowMs(), restarts: 0 })
   }
 }
