@@ -40,7 +40,18 @@ function benchStorage(): void {
   const start = performance.now()
   for (let i = 0; i < 86_400; i++) {
     const powerW = 22 + ((i * 7919) % 300) + (i % 100) / 100
-    const sample: Sample = { tMs: t0 + i * 1000, deviceId: device.deviceId, powerW, powerLimitW: 450, utilPct: i % 100, memUtilPct: (i * 3) % 100, memUsedB: 19691 * 1024 ** 2, tempC: 40 + (i % 40), smClockMhz: 210 + (i % 2300), pstate: i % 3 === 0 ? 8 : 2 }
+    const sample: Sample = {
+      tMs: t0 + i * 1000,
+      deviceId: device.deviceId,
+      powerW,
+      powerLimitW: 450,
+      utilPct: i % 100,
+      memUtilPct: (i * 3) % 100,
+      memUsedB: 19691 * 1024 ** 2,
+      tempC: 40 + (i % 40),
+      smClockMhz: 210 + (i % 2300),
+      pstate: i % 3 === 0 ? 8 : 2,
+    }
     rows.push({ sample, device, energyJ: i === 0 ? null : powerW, intervalS: i === 0 ? null : 1, gap: false })
     // The sampler flushes every 5 s: 5 rows per transaction at 1 Hz.
     if (rows.length === 5) store.ingest(rows.splice(0))
@@ -68,13 +79,24 @@ function oneHertzTrace(dir: string): string {
 
 async function benchRecorder(label: string, seconds: number, speed: number): Promise<void> {
   const dir = tempDir('wattprint-bench-')
-  const { stdout } = await run(process.execPath, [join(REPO_ROOT, 'bin', 'wattprint.js'), 'record', '--db', join(dir, 'r.db'), '--duration', String(seconds), '--json'], {
-    env: { ...process.env, PATH: `${FAKE_SMI_DIR}:${process.env.PATH ?? ''}`, WATTPRINT_FAKE_SMI_TRACE: oneHertzTrace(dir), WATTPRINT_FAKE_SMI_SPEED: String(speed) },
-  })
+  const { stdout } = await run(
+    process.execPath,
+    [join(REPO_ROOT, 'bin', 'wattprint.js'), 'record', '--db', join(dir, 'r.db'), '--duration', String(seconds), '--json'],
+    {
+      env: {
+        ...process.env,
+        PATH: `${FAKE_SMI_DIR}:${process.env.PATH ?? ''}`,
+        WATTPRINT_FAKE_SMI_TRACE: oneHertzTrace(dir),
+        WATTPRINT_FAKE_SMI_SPEED: String(speed),
+      },
+    },
+  )
   const out = JSON.parse(stdout) as { cpuS: number; samples: number; durationS: number }
   const sampledSeconds = out.samples // one reading per sampled second
   const cpuPerHour = (out.cpuS / sampledSeconds) * 3600
-  console.log(`recorder (${label}): ${out.cpuS.toFixed(2)} CPU s for ${out.samples} readings in ${out.durationS.toFixed(0)} s → ${cpuPerHour.toFixed(1)} CPU s per hour of 1 Hz sampling (start-up excluded)`)
+  console.log(
+    `recorder (${label}): ${out.cpuS.toFixed(2)} CPU s for ${out.samples} readings in ${out.durationS.toFixed(0)} s → ${cpuPerHour.toFixed(1)} CPU s per hour of 1 Hz sampling (start-up excluded)`,
+  )
 }
 
 console.log(`node ${process.version}, ${process.platform} ${process.arch}`)

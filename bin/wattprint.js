@@ -10,7 +10,9 @@ if (major < 22 || (major === 22 && minor < 13)) {
 }
 // Node 22.13-22.17 can strip types only behind a flag: run again with it.
 if (!process.features.typescript) {
-  const result = spawnSync(process.execPath, ['--experimental-strip-types', '--no-warnings', fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' })
+  const result = spawnSync(process.execPath, ['--experimental-strip-types', '--no-warnings', fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  })
   process.exit(result.status ?? 1)
 }
 // node:sqlite and type stripping announce themselves as experimental on some versions; users need not see it.

@@ -16,10 +16,16 @@ if (!dbPath) {
 }
 const days = Number(daysArg ?? '28')
 const parsed = parseNvidiaSmiLog(readFileSync(join(import.meta.dirname, '..', 'resources', 'demo', 'qwen3-asr-burst.nvidia-smi.csv'), 'utf8'))
-if (!parsed.ok) throw new Error(parsed.message)
+if (!parsed.ok) throw new Error(parsed.problem.code)
 const trace = parsed.log.records.filter((_, i) => i % 10 === 0).map((r) => r.record)
 
-const device = { deviceId: 'GPU-5eed0000-0000-4000-8000-000000000000', index: 0, name: 'NVIDIA GeForce RTX 4090 (seeded from a real trace)', memTotalB: 24564 * 1024 ** 2, source: 'seed' }
+const device = {
+  deviceId: 'GPU-5eed0000-0000-4000-8000-000000000000',
+  index: 0,
+  name: 'NVIDIA GeForce RTX 4090 (seeded from a real trace)',
+  memTotalB: 24564 * 1024 ** 2,
+  source: 'seed',
+}
 const store = new SampleStore(openDatabase(dbPath))
 // "Today" is the pinned clock's when the specs pin it (WATTPRINT_NOW), else the system's.
 const midnight = new Date(clockFromEnv().nowMs())
@@ -36,7 +42,18 @@ for (let d = days; d >= 1; d--) {
         const powerW = record.powerW === null ? null : record.powerW * (0.8 + ((d * 7) % 5) / 10)
         const outcome = prev ? intervalEnergy(prev, { tMs, powerW }, 10) : null
         rows.push({
-          sample: { tMs, deviceId: device.deviceId, powerW, powerLimitW: 450, utilPct: record.utilPct, memUtilPct: record.memUtilPct, memUsedB: record.memUsedB, tempC: null, smClockMhz: null, pstate: null },
+          sample: {
+            tMs,
+            deviceId: device.deviceId,
+            powerW,
+            powerLimitW: 450,
+            utilPct: record.utilPct,
+            memUtilPct: record.memUtilPct,
+            memUsedB: record.memUsedB,
+            tempC: null,
+            smClockMhz: null,
+            pstate: null,
+          },
           device,
           energyJ: outcome?.kind === 'energy' ? outcome.energyJ : null,
           intervalS: outcome?.kind === 'energy' ? outcome.durationS : null,

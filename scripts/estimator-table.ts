@@ -4,7 +4,10 @@ import { bundledDataPack } from '../src-main/core/data-pack.ts'
 import { trainingFromGpuHours } from '../src-main/core/estimators.ts'
 
 const pack = bundledDataPack()
-const rows: string[] = ['| run | published energy (MWh) | estimate from published inputs (MWh) | error | default-assumption range (MWh) | contains published? |', '|---|---|---|---|---|---|']
+const rows: string[] = [
+  '| run | published energy (MWh) | estimate from published inputs (MWh) | error | default-assumption range (MWh) | contains published? |',
+  '|---|---|---|---|---|---|',
+]
 for (const run of pack.trainingRuns) {
   const hw = pack.hardware.find((h) => h.id === run.hardwareId)
   if (run.energyMWh === null || run.gpuHours === null || run.powerPerAcceleratorW === null || !hw) continue

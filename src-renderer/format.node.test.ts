@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { displayUnits, formatEnergy, formatMassKg, formatMoney, formatWatts } from './format.ts'
 import { appendToWindow, powerSeriesByDevice } from './stores/telemetry.shared.ts'
 import type { Sample } from '../src-main/contract/telemetry.ts'
+import { joulesFromKWh } from '../src-main/contract/units.ts'
 
 describe('display formats', () => {
   it.each([
@@ -10,9 +11,9 @@ describe('display formats', () => {
     [36, '0.01', 'Wh'],
     [62, '0.0172', 'Wh'],
     [360_000, '100', 'Wh'],
-    [3.6e6, '1.00', 'kWh'],
+    [joulesFromKWh(1), '1.00', 'kWh'],
     [4.6332e12, '1.29', 'GWh'], // GPT-3's 1,287 MWh (Patterson et al. 2021)
-    [1.287e6 * 3.6e6, '1.29', 'GWh'],
+    [joulesFromKWh(1.287e6), '1.29', 'GWh'],
   ])('energy %d J → %s %s', (joules, value, unit) => {
     expect(formatEnergy(joules)).toEqual({ value, unit })
   })
@@ -49,7 +50,16 @@ describe('display formats', () => {
 })
 
 const s = (tMs: number, deviceId = 'a', powerW: number | null = 100): Sample => ({
-  tMs, deviceId, powerW, powerLimitW: null, utilPct: null, memUtilPct: null, memUsedB: null, tempC: null, smClockMhz: null, pstate: null,
+  tMs,
+  deviceId,
+  powerW,
+  powerLimitW: null,
+  utilPct: null,
+  memUtilPct: null,
+  memUsedB: null,
+  tempC: null,
+  smClockMhz: null,
+  pstate: null,
 })
 
 describe('live buffer', () => {
@@ -60,7 +70,10 @@ describe('live buffer', () => {
 
   it('splits samples into one series per GPU, keeping missing power as a break', () => {
     const series = powerSeriesByDevice([s(0, 'a'), s(0, 'b', 50), s(1000, 'a', null)])
-    expect(series.get('a')).toEqual([[0, 100], [1000, null]])
+    expect(series.get('a')).toEqual([
+      [0, 100],
+      [1000, null],
+    ])
     expect(series.get('b')).toEqual([[0, 50]])
   })
 })

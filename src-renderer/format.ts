@@ -1,11 +1,10 @@
 import { reactive } from 'vue'
+import { whFromJoules } from '../src-main/contract/units.ts'
 
 /** Display helpers: SI units inside, the natural unit on screen. */
 
 /** The user's display units (Settings); reactive, so every figure follows a change at once. */
 export const displayUnits = reactive<{ energy: 'auto' | 'kWh'; mass: 'metric' | 'imperial' }>({ energy: 'auto', mass: 'metric' })
-
-const JOULES_PER_WH = 3600
 
 function fixed(value: number, locale: string, digits: number): string {
   return new Intl.NumberFormat(locale, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(value)
@@ -21,7 +20,7 @@ function sig3(value: number, locale: string): string {
 
 /** Energy in Wh, kWh, MWh or GWh, whichever reads best. */
 export function formatEnergy(energyJ: number, locale = 'en'): { value: string; unit: string } {
-  const wh = energyJ / JOULES_PER_WH
+  const wh = whFromJoules(energyJ)
   if (displayUnits.energy === 'kWh') return { value: sig3(wh / 1000, locale), unit: 'kWh' }
   const scales: [number, string][] = [
     [1e9, 'GWh'],

@@ -37,25 +37,66 @@ describe('wattprint estimate', () => {
   it('training from GPU-hours prints energyMWh, co2eT, gpuHours and every default it applied, by name', async () => {
     const out = await json<TrainingOut>('estimate', 'training', '--gpu-hours', '30.84M', '--hardware', 'nvidia-h100-sxm5', '--country', 'USA')
     expect(out.gpuHours).toBe(30.84e6)
-    expect(out.energyMWh).toBeCloseTo(30.84e6 * 0.7 * 1.1 / 1000, 6)
+    expect(out.energyMWh).toBeCloseTo((30.84e6 * 0.7 * 1.1) / 1000, 6)
     expect(out.defaultsApplied).toEqual(['powerPerAcceleratorW', 'hostOverhead', 'pue'])
     expect(out.assumptions.pue).toMatchObject({ value: 1.1, isDefault: true })
     expect(out.co2eT).toBeGreaterThan(0)
   })
 
-  it('training from FLOPs with GPT-3\'s published inputs lands within 2% of Patterson et al.\'s 1,287 MWh', async () => {
+  it("training from FLOPs with GPT-3's published inputs lands within 2% of Patterson et al.'s 1,287 MWh", async () => {
     // 6 × 175B × 300B tokens on V100s (125 TFLOP/s) at 330 W, PUE 1.1; MFU chosen so the hours match the paper's 3.55M.
-    const out = await json<TrainingOut>('estimate', 'training', '--params', '175B', '--tokens', '300B', '--hardware', 'nvidia-v100-sxm2', '--mfu', '0.197', '--power-w', '330', '--host-overhead', '1', '--pue', '1.1', '--grid', '429')
+    const out = await json<TrainingOut>(
+      'estimate',
+      'training',
+      '--params',
+      '175B',
+      '--tokens',
+      '300B',
+      '--hardware',
+      'nvidia-v100-sxm2',
+      '--mfu',
+      '0.197',
+      '--power-w',
+      '330',
+      '--host-overhead',
+      '1',
+      '--pue',
+      '1.1',
+      '--grid',
+      '429',
+    )
     expect(Math.abs(out.energyMWh - 1287) / 1287).toBeLessThan(0.02)
     expect(Math.abs(out.co2eT - 552) / 552).toBeLessThan(0.02)
     expect(out.defaultsApplied).toEqual([])
   })
 
   it('fine-tune and inference estimates', async () => {
-    const ft = await json<{ shareOfPretraining: number; energyMWh: number; pretrain: { energyMWh: number } }>('estimate', 'finetune', '--params', '8B', '--tokens', '100M', '--pretrain-tokens', '15T', '--method', 'qlora', '--hardware', 'nvidia-rtx-4090')
+    const ft = await json<{ shareOfPretraining: number; energyMWh: number; pretrain: { energyMWh: number } }>(
+      'estimate',
+      'finetune',
+      '--params',
+      '8B',
+      '--tokens',
+      '100M',
+      '--pretrain-tokens',
+      '15T',
+      '--method',
+      'qlora',
+      '--hardware',
+      'nvidia-rtx-4090',
+    )
     expect(ft.shareOfPretraining).toBeCloseTo((4 * 0.1) / (6 * 15_000), 12)
     expect(ft.energyMWh / ft.pretrain.energyMWh).toBeCloseTo(ft.shareOfPretraining, 9)
-    const inf = await json<{ method: string; energyPerTokenJ: number; defaultsApplied: string[] }>('estimate', 'inference', '--params', '8B', '--bits', '4', '--hardware', 'nvidia-rtx-4090')
+    const inf = await json<{ method: string; energyPerTokenJ: number; defaultsApplied: string[] }>(
+      'estimate',
+      'inference',
+      '--params',
+      '8B',
+      '--bits',
+      '4',
+      '--hardware',
+      'nvidia-rtx-4090',
+    )
     expect(inf.method).toBe('estimated')
     expect(inf.defaultsApplied).toEqual(['bandwidthEfficiency', 'powerW'])
     const measured = await json<{ energyPerTokenJ: number }>('estimate', 'inference', '--energy-j', '36000', '--tokens', '12000')
@@ -81,7 +122,11 @@ describe('wattprint compare, scenario, hardware, references', () => {
   it('compares a recorded period with the published runs', async () => {
     const db = join(tempDir(), 'cmp.db')
     await cli('import', 'nvidia-smi-csv', join(FIXTURES, 'nvidia-logs', 'JimZeyuYang__GPU_Power_Benchmark__A5000_TR_gpudata.csv'), '--db', db, '--tz', 'UTC')
-    const out = await json<{ period: { energyKWh: number }; training: { runId: string; energyRatio: number | null; yearsToEqual: number | null; amortisedWhPerQuery: number | null }[]; inference: { figureId: string; equivalentCount: number | null }[] }>('compare', '--db', db, '--since', '2023-07-20T08:00Z', '--until', '2023-07-20T09:00Z')
+    const out = await json<{
+      period: { energyKWh: number }
+      training: { runId: string; energyRatio: number | null; yearsToEqual: number | null; amortisedWhPerQuery: number | null }[]
+      inference: { figureId: string; equivalentCount: number | null }[]
+    }>('compare', '--db', db, '--since', '2023-07-20T08:00Z', '--until', '2023-07-20T09:00Z')
     const gpt3 = out.training.find((t) => t.runId === 'gpt3-patterson2021')
     expect(gpt3?.energyRatio).toBeCloseTo(out.period.energyKWh / 1_287_000, 12)
     expect(gpt3?.yearsToEqual).toBeGreaterThan(1000)
@@ -93,23 +138,37 @@ describe('wattprint compare, scenario, hardware, references', () => {
   it('runs a scenario file and names the bad field of a bad one', async () => {
     const dir = tempDir()
     const good = join(dir, 'good.json')
-    writeFileSync(good, JSON.stringify({
-      name: 'GPT-3 again, greener',
-      baseline: { kind: 'training-run', runId: 'gpt3-patterson2021' },
-      site: { countryIso3: 'USA' },
-      variants: [
-        { name: 'Hydro-powered Norway', levers: [{ type: 'grid', countryIso3: 'NOR' }] },
-        { name: 'Industry-average PUE', levers: [{ type: 'pue', pue: 1.58 }] },
-      ],
-    }))
-    const out = await json<{ baseline: { outcome: { energyKWh: number; co2eKg: number } }; variants: { name: string; deltaPct: { co2eKg: number; energyKWh: number } }[] }>('scenario', good, '--db', join(dir, 'none.db'))
+    writeFileSync(
+      good,
+      JSON.stringify({
+        name: 'GPT-3 again, greener',
+        baseline: { kind: 'training-run', runId: 'gpt3-patterson2021' },
+        site: { countryIso3: 'USA' },
+        variants: [
+          { name: 'Hydro-powered Norway', levers: [{ type: 'grid', countryIso3: 'NOR' }] },
+          { name: 'Industry-average PUE', levers: [{ type: 'pue', pue: 1.58 }] },
+        ],
+      }),
+    )
+    const out = await json<{
+      baseline: { outcome: { energyKWh: number; co2eKg: number } }
+      variants: { name: string; deltaPct: { co2eKg: number; energyKWh: number } }[]
+    }>('scenario', good, '--db', join(dir, 'none.db'))
     expect(out.baseline.outcome.energyKWh).toBeCloseTo(1_287_000, 3)
     expect(out.baseline.outcome.co2eKg).toBeCloseTo(1_287_000 * 0.429, 0)
     expect(out.variants[0]?.deltaPct.co2eKg).toBeLessThan(-90)
     expect(out.variants[1]?.deltaPct.energyKWh).toBeCloseTo((1.58 / 1.1 - 1) * 100, 6)
 
     const bad = join(dir, 'bad.json')
-    writeFileSync(bad, JSON.stringify({ name: 'x', baseline: { kind: 'energy', itEnergyKWh: 1 }, site: { countryIso3: 'FRA' }, variants: [{ name: 'v', levers: [{ type: 'pue', pue: 0.7 }] }] }))
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        name: 'x',
+        baseline: { kind: 'energy', itEnergyKWh: 1 },
+        site: { countryIso3: 'FRA' },
+        variants: [{ name: 'v', levers: [{ type: 'pue', pue: 0.7 }] }],
+      }),
+    )
     const r = await cli('scenario', bad)
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/field "variants\.0\.levers\.0\.pue"/)

@@ -3,21 +3,9 @@ import { execFile, spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
-import { DEMO_TRACE, FAKE_SMI_DIR, FIXTURES, REPO_ROOT, tempDir } from './helpers.ts'
+import { BIN, DEMO_TRACE, FAKE_SMI_DIR, FIXTURES, runCli, tempDir } from './helpers.ts'
 
-const run = promisify(execFile)
-const BIN = join(REPO_ROOT, 'bin', 'wattprint.js')
-
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, timeout: 60_000 })
-    return { code: 0, stdout, stderr }
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
+const cli = runCli
 
 const sha = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex')
 const A100 = join(FIXTURES, 'nvidia-logs', 'JimZeyuYang__GPU_Power_Benchmark__5050_A100_gpudata.csv')
@@ -96,9 +84,14 @@ describe('wattprint CLI', () => {
     const db = join(tempDir(), 'full.db')
     // A real write failure without root: a file-size limit (the signal it raises is ignored, so writes fail with EFBIG).
     const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      execFile('bash', ['-c', 'trap "" XFSZ; ulimit -f 150; exec "$@"', 'limited', process.execPath, BIN, 'record', '--db', db, '--duration', '5'], {
-        env: { ...process.env, PATH: `${FAKE_SMI_DIR}:${process.env.PATH ?? ''}`, WATTPRINT_FAKE_SMI_SPEED: '5' },
-      }, (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }))
+      execFile(
+        'bash',
+        ['-c', 'trap "" XFSZ; ulimit -f 150; exec "$@"', 'limited', process.execPath, BIN, 'record', '--db', db, '--duration', '5'],
+        {
+          env: { ...process.env, PATH: `${FAKE_SMI_DIR}:${process.env.PATH ?? ''}`, WATTPRINT_FAKE_SMI_SPEED: '5' },
+        },
+        (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      )
     })
     expect(result.code).toBe(1)
     expect(result.stderr).toMatch(/wattprint: \d+ readings could not be written to .*full\.db \(.+\); the \d+ written before are intact/)
@@ -122,7 +115,11 @@ describe('wattprint CLI', () => {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/)
       const base = url.split('?')[0] ?? ''
       expect((await fetch(`${base}api/invoke/app:info`, { method: 'POST', body: '{}' })).status).toBe(401)
-      const ok = await fetch(`${base}api/invoke/app:info`, { method: 'POST', body: '{}', headers: { authorization: `Bearer ${url.split('token=')[1]}`, 'content-type': 'application/json' } })
+      const ok = await fetch(`${base}api/invoke/app:info`, {
+        method: 'POST',
+        body: '{}',
+        headers: { authorization: `Bearer ${url.split('token=')[1]}`, 'content-type': 'application/json' },
+      })
       expect(ok.status).toBe(200)
     } finally {
       child.kill('SIGTERM')

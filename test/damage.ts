@@ -40,7 +40,18 @@ const T0 = Date.UTC(2026, 10, 20, 8)
 /** `count` readings a second at 200 W, integrated as the sampler does. */
 export function steadyRows(count: number, startMs = T0): IngestRow[] {
   return Array.from({ length: count }, (_, i) => ({
-    sample: { tMs: startMs + i * 1000, deviceId: DEVICE.deviceId, powerW: 200, powerLimitW: 450, utilPct: 50, memUtilPct: 10, memUsedB: 1e9, tempC: 60, smClockMhz: 2000, pstate: 2 },
+    sample: {
+      tMs: startMs + i * 1000,
+      deviceId: DEVICE.deviceId,
+      powerW: 200,
+      powerLimitW: 450,
+      utilPct: 50,
+      memUtilPct: 10,
+      memUsedB: 1e9,
+      tempC: 60,
+      smClockMhz: 2000,
+      pstate: 2,
+    },
     device: DEVICE,
     energyJ: i === 0 ? null : 200,
     intervalS: i === 0 ? null : 1,
@@ -70,7 +81,7 @@ export function scribble(path: string, offset: number, length: number): void {
 export function makeBadDatabase(dir: string, kind: BadDatabaseKind, path = join(dir, `${kind}.db`)): string {
   const foreign = (setup: (db: DatabaseSync) => void): string => {
     const db = new DatabaseSync(path)
-    db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES (\'my precious notes\')')
+    db.exec("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES ('my precious notes')")
     setup(db)
     db.close()
     return path

@@ -33,7 +33,15 @@ function argsFor(command: Command, db: string, dir: string): string[] {
       return ['compare', '--db', db, '--json']
     case 'scenario': {
       const file = join(dir, 'scenario.json')
-      writeFileSync(file, JSON.stringify({ name: 'm', baseline: { kind: 'measured', since: '2026-11-01', until: '2026-11-29' }, site: { countryIso3: 'FRA' }, variants: [{ name: 'NOR', levers: [{ type: 'grid', countryIso3: 'NOR' }] }] }))
+      writeFileSync(
+        file,
+        JSON.stringify({
+          name: 'm',
+          baseline: { kind: 'measured', since: '2026-11-01', until: '2026-11-29' },
+          site: { countryIso3: 'FRA' },
+          variants: [{ name: 'NOR', levers: [{ type: 'grid', countryIso3: 'NOR' }] }],
+        }),
+      )
       return ['scenario', file, '--db', db]
     }
     case 'data-status':
@@ -59,9 +67,14 @@ function argsFor(command: Command, db: string, dir: string): string[] {
 function run(args: string[]): Promise<Outcome> {
   return new Promise((resolve) => {
     if (args[0] !== 'serve') {
-      execFile(process.execPath, [BIN, ...args], { timeout: 60_000, env: { ...process.env, WATTPRINT_REPLAY_SPEED: '10', WATTPRINT_NOW: '2026-11-30T12:00:00Z' } }, (error, stdout, stderr) => {
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr })
-      })
+      execFile(
+        process.execPath,
+        [BIN, ...args],
+        { timeout: 60_000, env: { ...process.env, WATTPRINT_REPLAY_SPEED: '10', WATTPRINT_NOW: '2026-11-30T12:00:00Z' } },
+        (error, stdout, stderr) => {
+          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr })
+        },
+      )
       return
     }
     const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -126,9 +139,11 @@ describe('every command against every file that is not a usable Wattprint databa
     }
     // A few at a time: each run is a Node process.
     const queue = [...cases]
-    await Promise.all(Array.from({ length: 3 }, async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) await check(...next)
-    }))
+    await Promise.all(
+      Array.from({ length: 3 }, async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) await check(...next)
+      }),
+    )
     const failures = results.filter((r) => !r.ok)
     const modified = results.filter((r) => r.why.includes('file changed')).length
     const traces = results.filter((r) => r.why.includes('stack trace')).length

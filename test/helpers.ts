@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -60,4 +61,18 @@ export function useFakeNvidiaSmi(env: Record<string, string | undefined>): () =>
     for (const key of Object.keys(process.env)) if (!(key in saved)) Reflect.deleteProperty(process.env, key)
     Object.assign(process.env, saved)
   }
+}
+
+/** A message from the main process in English, as the CLI prints it (tests read sentences, not codes). */
+export { formatText as textOf } from '../src-main/contract/messages.ts'
+
+export const BIN = join(REPO_ROOT, 'bin', 'wattprint.js')
+
+/** Runs the CLI as a user would (a new Node process); never throws: the exit code comes back. */
+export function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise) => {
+    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+      resolvePromise({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr })
+    })
+  })
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import fc from 'fast-check'
-import { WattprintService } from '../src-main/api/service.ts'
+import { createContext, type AppContext } from '../src-main/api/context.ts'
 import { startHeadlessServer, type HeadlessServer } from '../src-main/headless/server.ts'
 import { DEMO_TRACE, REPO_ROOT, tempDir } from './helpers.ts'
 
@@ -12,10 +12,10 @@ import { DEMO_TRACE, REPO_ROOT, tempDir } from './helpers.ts'
 // The host must never answer 5xx, and nothing may change state unless the request was the
 // page's own (token as a bearer header, same origin, JSON).
 
-let service: WattprintService
+let service: AppContext
 let server: HeadlessServer
 beforeAll(async () => {
-  service = new WattprintService({
+  service = createContext({
     dbPath: join(tempDir(), 'hostile.db'),
     host: 'headless',
     version: 'test',
@@ -24,11 +24,11 @@ beforeAll(async () => {
     locale: 'en-US',
   })
   service.start()
-  server = await startHeadlessServer({ service, port: 0, staticDir: join(REPO_ROOT, 'resources', 'icons') })
+  server = await startHeadlessServer({ context: service, port: 0, staticDir: join(REPO_ROOT, 'resources', 'icons') })
 })
 afterAll(async () => {
   await server.close()
-  await service.stop()
+  await service.close()
 })
 
 interface Attempt {
@@ -48,8 +48,24 @@ const CHANNELS = ['settings:update', 'settings:get', 'demo:start', 'demo:stop', 
 
 const pathArb = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(...CHANNELS).map((c) => `/api/invoke/${c}`) },
-  { weight: 1, arbitrary: fc.constantFrom('/api/events', '/api/', '/api/invoke/', '/api/invoke/__proto__', '/api/invoke/constructor', '/api/invoke/settings%3Aupdate') },
-  { weight: 1, arbitrary: fc.constantFrom('/api/invoke/%E0%A4%A', '/%', '/%zz', '/api/%ff%fe', '/..%2f..%2fetc%2fpasswd', '/../../../etc/passwd', '/icon.svg', '/', '/index.html?x=%') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('/api/events', '/api/', '/api/invoke/', '/api/invoke/__proto__', '/api/invoke/constructor', '/api/invoke/settings%3Aupdate'),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '/api/invoke/%E0%A4%A',
+      '/%',
+      '/%zz',
+      '/api/%ff%fe',
+      '/..%2f..%2fetc%2fpasswd',
+      '/../../../etc/passwd',
+      '/icon.svg',
+      '/',
+      '/index.html?x=%',
+    ),
+  },
   { weight: 1, arbitrary: fc.string({ maxLength: 40 }).map((s) => `/${encodeURI(s)}`) },
 )
 
@@ -65,13 +81,26 @@ const bodyArb = (marker: string): fc.Arbitrary<string> =>
   )
 
 const dimensions = {
-  method: fc.oneof({ weight: 6, arbitrary: fc.constant('POST') }, { weight: 2, arbitrary: fc.constant('GET') }, { weight: 2, arbitrary: fc.constantFrom('PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'TRACE', 'CONNECT', 'PROPFIND') }),
+  method: fc.oneof(
+    { weight: 6, arbitrary: fc.constant('POST') },
+    { weight: 2, arbitrary: fc.constant('GET') },
+    { weight: 2, arbitrary: fc.constantFrom('PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'TRACE', 'CONNECT', 'PROPFIND') },
+  ),
   path: pathArb,
-  host: fc.oneof({ weight: 6, arbitrary: fc.constant('ours' as const) }, { weight: 1, arbitrary: fc.constantFrom('localhost', 'evil', 'ours-twice', 'missing', 'other-port') }),
-  auth: fc.oneof({ weight: 5, arbitrary: fc.constant('bearer' as const) }, { weight: 3, arbitrary: fc.constantFrom('wrong-bearer', 'none', 'cookie', 'query', 'basic') }),
+  host: fc.oneof(
+    { weight: 6, arbitrary: fc.constant('ours' as const) },
+    { weight: 1, arbitrary: fc.constantFrom('localhost', 'evil', 'ours-twice', 'missing', 'other-port') },
+  ),
+  auth: fc.oneof(
+    { weight: 5, arbitrary: fc.constant('bearer' as const) },
+    { weight: 3, arbitrary: fc.constantFrom('wrong-bearer', 'none', 'cookie', 'query', 'basic') },
+  ),
   origin: fc.constantFrom('none', 'same', 'other-port', 'null', 'evil', 'two'),
   fetchSite: fc.constantFrom('none', 'same-origin', 'same-site', 'cross-site', 'user'),
-  contentType: fc.oneof({ weight: 4, arbitrary: fc.constantFrom('json', 'json-charset') }, { weight: 3, arbitrary: fc.constantFrom('text', 'form', 'multipart', 'none') }),
+  contentType: fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom('json', 'json-charset') },
+    { weight: 3, arbitrary: fc.constantFrom('text', 'form', 'multipart', 'none') },
+  ),
 } as const
 type Dimension = keyof typeof dimensions
 
@@ -100,23 +129,41 @@ const shapeArb = fc.oneof(
 
 const attemptArb: fc.Arbitrary<Attempt> = fc
   .tuple(shapeArb, fc.stringMatching(/^[A-Z]{3}$/))
-  .chain(([shape, marker]) => bodyArb(marker).map((body) => ({ ...(shape as Omit<Attempt, 'body' | 'marker'>), body, marker: body.includes(`"currency":"${marker}"`) ? marker : null })))
+  .chain(([shape, marker]) =>
+    bodyArb(marker).map((body) => ({ ...(shape as Omit<Attempt, 'body' | 'marker'>), body, marker: body.includes(`"currency":"${marker}"`) ? marker : null })),
+  )
 
 function requestText(a: Attempt, port: number, token: string): string {
   const lines = [`${a.method} ${a.auth === 'query' ? `${a.path}${a.path.includes('?') ? '&' : '?'}token=${token}` : a.path} HTTP/1.1`]
   const ours = `127.0.0.1:${port}`
-  const host = { ours, localhost: `localhost:${port}`, evil: `evil.example:${port}`, 'ours-twice': ours, missing: null, 'other-port': `127.0.0.1:${port + 1}` }[a.host]
+  const host = { ours, localhost: `localhost:${port}`, evil: `evil.example:${port}`, 'ours-twice': ours, missing: null, 'other-port': `127.0.0.1:${port + 1}` }[
+    a.host
+  ]
   if (host !== null) lines.push(`Host: ${host}`)
   if (a.host === 'ours-twice') lines.push('Host: evil.example')
   if (a.auth === 'bearer') lines.push(`Authorization: Bearer ${token}`)
   if (a.auth === 'wrong-bearer') lines.push(`Authorization: Bearer ${token.slice(0, -2)}xx`)
   if (a.auth === 'basic') lines.push(`Authorization: Basic ${Buffer.from(`user:${token}`).toString('base64')}`)
   if (a.auth === 'cookie') lines.push(`Cookie: wattprint_token=${token}; wattprint_page_${port}=${token}`)
-  const origin = { none: null, same: `http://${ours}`, 'other-port': 'http://127.0.0.1:3000', null: 'null', evil: 'https://evil.example', two: `http://${ours}` }[a.origin]
+  const origin = {
+    none: null,
+    same: `http://${ours}`,
+    'other-port': 'http://127.0.0.1:3000',
+    null: 'null',
+    evil: 'https://evil.example',
+    two: `http://${ours}`,
+  }[a.origin]
   if (origin !== null) lines.push(`Origin: ${origin}`)
   if (a.origin === 'two') lines.push('Origin: http://127.0.0.1:3000')
   if (a.fetchSite !== 'none') lines.push(`Sec-Fetch-Site: ${a.fetchSite === 'user' ? 'none' : a.fetchSite}`)
-  const type = { json: 'application/json', 'json-charset': 'application/json; charset=utf-8', text: 'text/plain', form: 'application/x-www-form-urlencoded', multipart: 'multipart/form-data; boundary=x', none: null }[a.contentType]
+  const type = {
+    json: 'application/json',
+    'json-charset': 'application/json; charset=utf-8',
+    text: 'text/plain',
+    form: 'application/x-www-form-urlencoded',
+    multipart: 'multipart/form-data; boundary=x',
+    none: null,
+  }[a.contentType]
   if (type !== null) lines.push(`Content-Type: ${type}`)
   const body = Buffer.from(a.body)
   if (a.method !== 'GET' && a.method !== 'HEAD') lines.push(`Content-Length: ${body.length}`)
@@ -154,7 +201,10 @@ function send(port: number, text: string): Promise<{ status: number; body: strin
     socket.on('data', (c: Buffer) => chunks.push(c))
     socket.on('close', () => {
       const raw = Buffer.concat(chunks).toString('latin1')
-      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(raw)?.[1] ?? 0), body: /^HTTP\/1\.1 (\d{3})/.test(raw) ? raw.split('\r\n\r\n').slice(1).join('\r\n\r\n') : raw })
+      resolve({
+        status: Number(/^HTTP\/1\.1 (\d{3})/.exec(raw)?.[1] ?? 0),
+        body: /^HTTP\/1\.1 (\d{3})/.test(raw) ? raw.split('\r\n\r\n').slice(1).join('\r\n\r\n') : raw,
+      })
     })
     socket.on('error', (e: NodeJS.ErrnoException) => (e.code === 'ECONNRESET' || e.code === 'EPIPE' ? resolve({ status: -1, body: '' }) : reject(e)))
     // An event stream answered 200 stays open (and busy): hang up once its headers are in, or after 2 s.
@@ -166,7 +216,7 @@ function send(port: number, text: string): Promise<{ status: number; body: strin
 }
 
 async function currency(): Promise<string> {
-  return service.settings.currency
+  return service.settings.get().currency
 }
 
 describe('hostile requests against the headless host (generated)', () => {
@@ -191,7 +241,8 @@ describe('hostile requests against the headless host (generated)', () => {
         expect(changed && !legit, `changed by ${JSON.stringify({ ...attempt, body: attempt.body.slice(0, 80) })}`).toBe(false)
         if (legit) expect(after).toBe(attempt.marker)
         // Every refusal says why, as JSON with a code.
-        if (result.status >= 400 && attempt.method !== 'HEAD') expect(JSON.parse(result.body.replace(/^[0-9a-f]+\r\n|\r\n0\r\n\r\n$/g, '')) as unknown).toMatchObject({ error: { code: expect.any(String) } })
+        if (result.status >= 400 && attempt.method !== 'HEAD')
+          expect(JSON.parse(result.body.replace(/^[0-9a-f]+\r\n|\r\n0\r\n\r\n$/g, '')) as unknown).toMatchObject({ error: { code: expect.any(String) } })
       }),
       { numRuns: 3000 },
     )

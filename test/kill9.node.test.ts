@@ -30,7 +30,7 @@ describe('kill -9 while recording', () => {
     const db = join(dir, 'wattprint.db')
     const lost: { readings: number; seconds: number }[] = []
     let seed = 7
-    const random = (): number => ((seed = (seed * 48271) % 2147483647) / 2147483647)
+    const random = (): number => (seed = (seed * 48271) % 2147483647) / 2147483647
     for (let k = 0; k < KILLS; k++) {
       const echo = join(dir, `printed-${k}.csv`)
       const child = spawn(process.execPath, [BIN, 'record', '--db', db], {
@@ -44,7 +44,9 @@ describe('kill -9 while recording', () => {
       const killedMs = Date.now()
       process.kill(-(child.pid ?? 0), 'SIGKILL')
       await new Promise((r) => child.once('exit', r))
-      const printed = linesOf(echo).map(stampOf).filter((t) => t <= killedMs)
+      const printed = linesOf(echo)
+        .map(stampOf)
+        .filter((t) => t <= killedMs)
       const reader = new DatabaseSync(db, { readOnly: true })
       const integrity = (reader.prepare('PRAGMA integrity_check').get() as { integrity_check: string }).integrity_check
       const stored = new Set((reader.prepare('SELECT t_ms FROM samples WHERE t_ms >= ?').all(printed[0] ?? 0) as { t_ms: number }[]).map((r) => r.t_ms))
@@ -58,7 +60,9 @@ describe('kill -9 while recording', () => {
     }
     const seconds = lost.map((l) => l.seconds).sort((a, b) => a - b)
     const readings = lost.map((l) => l.readings).sort((a, b) => a - b)
-    console.log(`kill -9 × ${KILLS}: readings lost per kill median ${readings[KILLS >> 1]} max ${readings.at(-1)}; seconds lost median ${seconds[KILLS >> 1]?.toFixed(2)} max ${seconds.at(-1)?.toFixed(2)}`)
+    console.log(
+      `kill -9 × ${KILLS}: readings lost per kill median ${readings[KILLS >> 1]} max ${readings.at(-1)}; seconds lost median ${seconds[KILLS >> 1]?.toFixed(2)} max ${seconds.at(-1)?.toFixed(2)}`,
+    )
     // Written at most 1 s after arrival; allow the reading interval and process scheduling on top.
     expect(seconds.at(-1)).toBeLessThan(1.6)
   }, 240_000)

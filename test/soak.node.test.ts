@@ -27,7 +27,15 @@ class SimulatedReader implements TelemetryReader {
   events: ReaderEvents | null = null
   start(events: ReaderEvents): void {
     this.events = events
-    events.onStatus({ sourceId: this.sourceId, state: 'ok', message: 'ok', fix: null, sinceMs: T0, restarts: 0 } satisfies SourceStatus)
+    events.onStatus({
+      sourceId: this.sourceId,
+      state: 'ok',
+      message: { code: 'source.reading', params: {} },
+      fix: null,
+      raw: null,
+      sinceMs: T0,
+      restarts: 0,
+    } satisfies SourceStatus)
   }
   async stop(): Promise<void> {}
 }
@@ -75,10 +83,21 @@ describe('a month of recording, simulated', () => {
         const tMs = T0 + day * DAY_MS + i * READING_EVERY_S * 1000
         mono.ms = tMs - T0
         // Works for ten minutes in every hour, idles otherwise.
-        const powerW = Math.floor(i * READING_EVERY_S / 600) % 6 === 0 ? 320 + (i % 7) : 22 + (i % 3)
-        const sample: Sample = { tMs, deviceId: device.deviceId, powerW, powerLimitW: 450, utilPct: powerW > 100 ? 97 : 0, memUtilPct: 10, memUsedB: 8e9, tempC: 60, smClockMhz: 2500, pstate: 2 }
+        const powerW = Math.floor((i * READING_EVERY_S) / 600) % 6 === 0 ? 320 + (i % 7) : 22 + (i % 3)
+        const sample: Sample = {
+          tMs,
+          deviceId: device.deviceId,
+          powerW,
+          powerLimitW: 450,
+          utilPct: powerW > 100 ? 97 : 0,
+          memUtilPct: 10,
+          memUsedB: 8e9,
+          tempC: 60,
+          smClockMhz: 2500,
+          pstate: 2,
+        }
         reader.events?.onSample(sample, device)
-        if (previous) expectedJ += ((previous.powerW ?? 0) + powerW) / 2 * READING_EVERY_S
+        if (previous) expectedJ += (((previous.powerW ?? 0) + powerW) / 2) * READING_EVERY_S
         previous = sample
         if ((i + 1) % Math.max(1, Math.round(60 / READING_EVERY_S)) === 0) {
           sampler.flush()

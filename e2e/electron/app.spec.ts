@@ -44,20 +44,31 @@ test.describe('the desktop app (Electron)', () => {
       executablePath: binary.path,
       args: [join(REPO_ROOT, 'out', 'main', 'main.js'), '--no-sandbox'],
       cwd: REPO_ROOT,
-      env: { ...process.env, ...(display ? { DISPLAY: display } : {}), XDG_CONFIG_HOME: dir, WATTPRINT_DB: join(dir, 'wattprint.db'), WATTPRINT_SOURCE: `replay:${join(REPO_ROOT, 'resources', 'demo', 'qwen3-asr-burst.nvidia-smi.csv')}` },
+      env: {
+        ...process.env,
+        ...(display ? { DISPLAY: display } : {}),
+        XDG_CONFIG_HOME: dir,
+        WATTPRINT_DB: join(dir, 'wattprint.db'),
+        WATTPRINT_SOURCE: `replay:${join(REPO_ROOT, 'resources', 'demo', 'qwen3-asr-burst.nvidia-smi.csv')}`,
+      },
     })
     try {
       const page = await app.firstWindow()
       // No Node in the page (nodeIntegration off, sandboxed, isolated): only the bridge.
       expect(await page.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined')
       expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined')
-      expect(await page.evaluate(() => typeof (globalThis as { wattprint?: { telemetry?: { status?: unknown } } }).wattprint?.telemetry?.status)).toBe('function')
+      expect(await page.evaluate(() => typeof (globalThis as { wattprint?: { telemetry?: { status?: unknown } } }).wattprint?.telemetry?.status)).toBe(
+        'function',
+      )
       await expect(page.getByTestId('gpu-card')).toHaveCount(1, { timeout: 15_000 })
       await page.screenshot({ path: join(REPO_ROOT, 'e2e', 'artifacts', 'electron-dashboard.png') })
       // The API refuses what the contract does not allow, from the renderer too.
       const refused = await page.evaluate(() => {
         const api = (globalThis as unknown as { wattprint: { telemetry: { recent(r: unknown): Promise<unknown> } } }).wattprint
-        return api.telemetry.recent({ windowS: -1 }).then(() => 'accepted', (e: Error) => e.message)
+        return api.telemetry.recent({ windowS: -1 }).then(
+          () => 'accepted',
+          (e: Error) => e.message,
+        )
       })
       expect(refused).toMatch(/windowS/)
     } finally {

@@ -68,8 +68,14 @@ if (args.includes('-L')) {
   process.exit(0)
 }
 
-const query = args.find((a) => a.startsWith('--query-gpu='))?.slice('--query-gpu='.length).split(',')
-const format = args.find((a) => a.startsWith('--format='))?.slice('--format='.length).split(',') ?? ['csv']
+const query = args
+  .find((a) => a.startsWith('--query-gpu='))
+  ?.slice('--query-gpu='.length)
+  .split(',')
+const format = args
+  .find((a) => a.startsWith('--format='))
+  ?.slice('--format='.length)
+  .split(',') ?? ['csv']
 if (!query) {
   process.stderr.write('fake nvidia-smi: only --query-gpu is supported\n')
   process.exit(2)
@@ -80,7 +86,7 @@ const noHeader = format.includes('noheader')
 const tracePath = env.WATTPRINT_FAKE_SMI_TRACE ?? join(here, '..', '..', 'resources', 'demo', 'qwen3-asr-burst.nvidia-smi.csv')
 const parsed = parseNvidiaSmiLog(readFileSync(tracePath, 'utf8'))
 if (!parsed.ok) {
-  process.stderr.write(`fake nvidia-smi: ${parsed.message}\n`)
+  process.stderr.write(`fake nvidia-smi: ${parsed.problem.code}\n`)
   process.exit(2)
 }
 const records = parsed.log.records.map((r) => r.record)

@@ -52,7 +52,9 @@ export const test = base.extend<{ hostOptions: HostOptions; host: Host; guard: n
     const now = (): number => (pinned ? Date.parse(PINNED_NOW) + (Date.now() - nowAt) : Date.now())
     if (hostOptions.damagedDb) makeBadDatabase(dir, 'page-corrupted', dbPath)
     if (hostOptions.seedDays) {
-      execFileSync(process.execPath, [join(REPO_ROOT, 'e2e', 'seed-history.ts'), dbPath, String(hostOptions.seedDays)], { env: { ...process.env, TZ: 'UTC', ...clock } })
+      execFileSync(process.execPath, [join(REPO_ROOT, 'e2e', 'seed-history.ts'), dbPath, String(hostOptions.seedDays)], {
+        env: { ...process.env, TZ: 'UTC', ...clock },
+      })
     }
     const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'wattprint.js'), 'serve', '--db', dbPath, '--port', '0'], {
       env: {
@@ -78,8 +80,12 @@ export const test = base.extend<{ hostOptions: HostOptions; host: Host; guard: n
     })
     const token = url.split('token=')[1] ?? ''
     const base = url.split('/?')[0] ?? ''
-    const invoke = async <T,>(channel: string, request: unknown = {}): Promise<T> => {
-      const res = await fetch(`${base}/api/invoke/${channel}`, { method: 'POST', body: JSON.stringify(request), headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } })
+    const invoke = async <T>(channel: string, request: unknown = {}): Promise<T> => {
+      const res = await fetch(`${base}/api/invoke/${channel}`, {
+        method: 'POST',
+        body: JSON.stringify(request),
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      })
       const body = (await res.json()) as { result: T; error?: { message: string } }
       if (body.error) throw new Error(body.error.message)
       return body.result
@@ -123,5 +129,13 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
   const { default: AxeBuilder } = await import('@axe-core/playwright')
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-  expect(bad.map((v) => `${what}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`)).toEqual([])
+  expect(
+    bad.map(
+      (v) =>
+        `${what}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')}`,
+    ),
+  ).toEqual([])
 }

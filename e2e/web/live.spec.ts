@@ -11,7 +11,7 @@ const GPUS = 2
 /** What the fake nvidia-smi will replay: the trace's readings and its energy at SPEED×. */
 function traceFacts(): { lastPowerW: number; energyJ: number } {
   const parsed = parseNvidiaSmiLog(readFileSync(DEMO_TRACE, 'utf8'))
-  if (!parsed.ok) throw new Error(parsed.message)
+  if (!parsed.ok) throw new Error(parsed.problem.code)
   const points = parsed.log.records.map(({ record }) => ({ tMs: epochMsFromLocalParts(record.time, 'UTC') ?? 0, powerW: record.powerW }))
   const energyJ = integrateSeries(points, 10).energyJ / SPEED
   // GPU i draws the trace's power × (1 + i/4): 1 + 1.25 for two GPUs.
@@ -32,7 +32,7 @@ test.describe('live telemetry from a (fake) nvidia-smi replaying a real trace', 
     },
   })
 
-  test('shows each GPU\'s watts and today\'s energy as the trace implies', async ({ page, host }) => {
+  test("shows each GPU's watts and today's energy as the trace implies", async ({ page, host }) => {
     const facts = traceFacts()
     const dashboard = new DashboardPage(page)
     await dashboard.open(host.url)

@@ -38,7 +38,10 @@ test.describe('the views, on four weeks of history', () => {
     expect(csv.split('\n').length).toBeGreaterThan(10)
     const jsonDownload = page.waitForEvent('download')
     await page.getByTestId('export-json').click()
-    const json = JSON.parse(readFileSync((await (await jsonDownload).path()) ?? '', 'utf8')) as { buckets: unknown[]; report: { footprint: { grid: { source: { url: string } } } } }
+    const json = JSON.parse(readFileSync((await (await jsonDownload).path()) ?? '', 'utf8')) as {
+      buckets: unknown[]
+      report: { footprint: { grid: { source: { url: string } } } }
+    }
     expect(json.buckets.length).toBeGreaterThan(10)
     expect(json.report.footprint.grid.source.url).toMatch(/^https:/)
     // A day with no session (every sixth day) has no bucket: a gap, not a zero.
@@ -64,7 +67,7 @@ test.describe('the views, on four weeks of history', () => {
     await expectAccessible(page, 'comparisons')
   })
 
-  test('What-if: levers update the results; a scenario is saved and exported as the CLI\'s JSON', async ({ page, host }) => {
+  test("What-if: levers update the results; a scenario is saved and exported as the CLI's JSON", async ({ page, host }) => {
     await page.goto(`${host.url}#/what-if`)
     const quant = page.getByTestId('result-4-bit quantization')
     await expect(quant).toContainText('-75 %')
@@ -126,6 +129,9 @@ test.describe('the views, on four weeks of history', () => {
     await screenshot(page, 'view-comparisons-fr-dark')
     await page.getByTestId('nav-dashboard').click()
     await expect(page.getByTestId('status-banner')).toContainText('Pas de données en direct')
+    // The main process's sentences come as codes and are made in French here; nvidia-smi's own words stay as they are.
+    await expect(page.getByTestId('status-message')).toContainText('nvidia-smi est introuvable (/nonexistent/nvidia-smi).')
+    await expect(page.getByTestId('status-banner')).toContainText('Il est fourni avec le pilote NVIDIA')
     await screenshot(page, 'view-dashboard-fr-dark')
     await expectAccessible(page, 'dashboard (fr, dark)')
   })

@@ -2,21 +2,23 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { DEMO_TRACE, tempDir, useFakeNvidiaSmi, waitFor } from '../../test/helpers.ts'
 import { invokeChannelNames } from '../contract/channels.ts'
-import { ApiError, dispatch, handlers } from './index.ts'
-import { WattprintService } from './service.ts'
+import { WattprintError } from '../contract/errors.ts'
+import type { Report } from '../contract/footprint.ts'
+import { createContext, type AppContext } from './context.ts'
+import { dispatch, handlers } from './dispatch.ts'
 
-let service: WattprintService | null = null
+let service: AppContext | null = null
 let restore: (() => void) | null = null
 afterEach(async () => {
-  await service?.stop()
+  await service?.close()
   service = null
   restore?.()
   restore = null
 })
 
-function open(speed = '20'): WattprintService {
+function open(speed = '20'): AppContext {
   restore = useFakeNvidiaSmi({ WATTPRINT_FAKE_SMI_SPEED: speed })
-  service = new WattprintService({
+  service = createContext({
     dbPath: join(tempDir(), 'api.db'),
     host: 'headless',
     version: 'test',
@@ -30,11 +32,11 @@ function open(speed = '20'): WattprintService {
   return service
 }
 
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
+async function rejection(promise: Promise<unknown>): Promise<WattprintError> {
   try {
     await promise
   } catch (error) {
-    if (error instanceof ApiError) return error
+    if (error instanceof WattprintError) return error
     throw error
   }
   throw new Error('expected a rejection')
@@ -47,26 +49,26 @@ describe('the API contract, as both transports call it', () => {
 
   it('refuses unknown channels and malformed requests, naming the field', async () => {
     const s = open()
-    expect((await rejection(dispatch(s, 'fs:readFile', {}))).code).toBe('not-found')
-    expect((await rejection(dispatch(s, 42, {}))).code).toBe('not-found')
-    expect((await rejection(dispatch(s, 'constructor', {}))).code).toBe('not-found')
-    expect((await rejection(dispatch(s, '__proto__', {}))).code).toBe('not-found')
+    expect((await rejection(dispatch(s, 'fs:readFile', {}))).kind).toBe('not-found')
+    expect((await rejection(dispatch(s, 42, {}))).kind).toBe('not-found')
+    expect((await rejection(dispatch(s, 'constructor', {}))).kind).toBe('not-found')
+    expect((await rejection(dispatch(s, '__proto__', {}))).kind).toBe('not-found')
     const bad = await rejection(dispatch(s, 'telemetry:recent', { windowS: 1e9 }))
-    expect(bad.code).toBe('bad-request')
+    expect(bad.kind).toBe('bad-input')
     expect(bad.message).toMatch(/field "windowS"/)
     expect((await rejection(dispatch(s, 'telemetry:recent', { windowS: '600' }))).message).toMatch(/windowS/)
     expect((await rejection(dispatch(s, 'telemetry:status', { extra: 1 }))).message).toMatch(/extra/)
-    expect((await rejection(dispatch(s, 'settings:update', JSON.parse('{"__proto__": {"polluted": true}}')))).code).toBe('bad-request')
+    expect((await rejection(dispatch(s, 'settings:update', JSON.parse('{"__proto__": {"polluted": true}}')))).kind).toBe('bad-input')
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
     expect((await rejection(dispatch(s, 'report:range', { sinceMs: 10, untilMs: 5 }))).message).toMatch(/untilMs/)
     expect((await rejection(dispatch(s, 'settings:update', { countryIso3: 'France' }))).message).toMatch(/countryIso3/)
   })
 
-  it('records live GPU power from nvidia-smi into today\'s report, with the grid factor\'s source', async () => {
+  it("records live GPU power from nvidia-smi into today's report, with the grid factor's source", async () => {
     const s = open()
     await waitFor(() => s.telemetryStatus().latest.length > 0, 'a live reading')
     await new Promise((r) => setTimeout(r, 1500))
-    const today = (await dispatch(s, 'summary:today', {})) as ReturnType<WattprintService['today']>
+    const today = (await dispatch(s, 'summary:today', {})) as Report
     expect(today.demo).toBe(false)
     expect(today.samples).toBeGreaterThan(5)
     expect(today.energyJ).toBeGreaterThan(0)
@@ -82,7 +84,9 @@ describe('the API contract, as both transports call it', () => {
     const tou = (await dispatch(s, 'summary:today', {})) as typeof today
     expect(tou.footprint.price?.id).toBe('price:time-of-use')
     expect(tou.footprint.price?.value).toBeCloseTo(0.5, 12)
-    expect((await rejection(dispatch(s, 'settings:update', { tariff: { kind: 'time-of-use', peakPricePerKWh: 0.5 } }))).message).toMatch(/tariff\.offPeakPricePerKWh/)
+    expect((await rejection(dispatch(s, 'settings:update', { tariff: { kind: 'time-of-use', peakPricePerKWh: 0.5 } }))).message).toMatch(
+      /tariff\.offPeakPricePerKWh/,
+    )
   })
 
   it('keeps the demo out of the real history', async () => {
@@ -90,17 +94,20 @@ describe('the API contract, as both transports call it', () => {
     await dispatch(s, 'demo:start', {})
     await waitFor(() => s.telemetryStatus().demo && s.telemetryStatus().latest.length > 0, 'demo readings')
     await new Promise((r) => setTimeout(r, 1200))
-    const demoToday = s.today()
+    const demoToday = (await dispatch(s, 'summary:today', {})) as Report
     expect(demoToday.demo).toBe(true)
     expect(demoToday.devices.map((d) => d.deviceId)).toEqual(['demo:0'])
     await dispatch(s, 'demo:stop', {})
-    const real = s.report(0, Date.now() + 1)
+    const real = s.reports.report(0, Date.now() + 1)
     expect(real.devices.some((d) => d.deviceId.startsWith('demo'))).toBe(false)
   })
 
   it('serves estimates, comparisons, scenarios and the data pack over the same contract', async () => {
     const s = open()
-    const training = (await dispatch(s, 'estimate:training', { gpuHours: 1000, hardwareId: 'nvidia-rtx-4090', countryIso3: 'FRA' })) as { energyMWh: number; carbon: { grid: { id: string } } }
+    const training = (await dispatch(s, 'estimate:training', { gpuHours: 1000, hardwareId: 'nvidia-rtx-4090', countryIso3: 'FRA' })) as {
+      energyMWh: number
+      carbon: { grid: { id: string } }
+    }
     expect(training.energyMWh).toBeCloseTo((1000 * 450 * 1.1) / 1e6, 9)
     expect(training.carbon.grid.id).toBe('grid:ember:FRA')
     expect((await rejection(dispatch(s, 'estimate:training', { hardwareId: 'nvidia-rtx-4090' }))).message).toMatch(/gpuHours/)
@@ -117,10 +124,16 @@ describe('the API contract, as both transports call it', () => {
       variants: [{ name: 'cloud', levers: [{ type: 'location', to: 'cloud' }] }],
     })) as { variants: { outcome: { energyKWh: number } }[] }
     expect(scenario.variants[0]?.outcome.energyKWh).toBeCloseTo(11, 9)
-    expect((await rejection(dispatch(s, 'scenario:run', { name: 'x', baseline: { kind: 'training-run', runId: 'gpt-5' }, site: { countryIso3: 'FRA' }, variants: [] }))).message).toMatch(/unknown training run "gpt-5"/)
+    expect(
+      (
+        await rejection(
+          dispatch(s, 'scenario:run', { name: 'x', baseline: { kind: 'training-run', runId: 'gpt-5' }, site: { countryIso3: 'FRA' }, variants: [] }),
+        )
+      ).message,
+    ).toMatch(/unknown training run "gpt-5"/)
     const packs = (await dispatch(s, 'data:status', {})) as { origin: string }
     expect(packs.origin).toBe('bundled')
-    expect((await rejection(dispatch(s, 'data:import', { json: '{}' }))).code).toBe('bad-request')
+    expect((await rejection(dispatch(s, 'data:import', { json: '{}' }))).kind).toBe('bad-input')
   })
 
   it('applies a new sampling interval without a restart', async () => {

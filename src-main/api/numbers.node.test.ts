@@ -4,36 +4,39 @@ import fc from 'fast-check'
 import { readFixture, DEMO_TRACE, tempDir } from '../../test/helpers.ts'
 import { BOUNDS } from '../contract/bounds.ts'
 import { invokeChannels, type InvokeChannel } from '../contract/channels.ts'
-import { importNvidiaSmiLog } from '../store/import-nvidia-log.ts'
-import { ApiError, dispatch } from './index.ts'
-import { WattprintService } from './service.ts'
+import { WattprintError } from '../contract/errors.ts'
+import { createContext, type AppContext } from './context.ts'
+import { dispatch } from './dispatch.ts'
 
 // Every figure the API returns must be what its schema promises: a finite number where a number
 // is promised (JSON turns NaN and Infinity into null), whatever valid request comes in. Requests
 // are generated across the whole range the contract accepts, extremes included.
 
-let service: WattprintService
+let service: AppContext
 beforeAll(() => {
-  service = new WattprintService({
+  service = createContext({
     dbPath: join(tempDir(), 'numbers.db'),
     host: 'headless',
     version: 'test',
-    source: { kind: 'replay', file: DEMO_TRACE },
     demoTraceFile: DEMO_TRACE,
     locale: 'en-US',
     clock: { nowMs: () => Date.UTC(2026, 10, 30, 12) },
   })
-  importNvidiaSmiLog(service.store, readFixture('nvidia-logs', 'JimZeyuYang__GPU_Power_Benchmark__5050_A100_gpudata.csv'), { file: 'a100.csv', zone: 'UTC', maxGapS: 10, nowMs: Date.UTC(2026, 10, 30) })
+  service.imports.nvidiaSmiCsv(readFixture('nvidia-logs', 'JimZeyuYang__GPU_Power_Benchmark__5050_A100_gpudata.csv'), 'a100.csv', 'UTC')
 })
-afterAll(async () => service.stop())
+afterAll(async () => service.close())
 
-const pack = (): typeof service.pack => service.pack
+const pack = (): ReturnType<AppContext['dataPacks']['pack']> => service.dataPacks.pack()
 const hardwareIds = (): string[] => pack().hardware.map((h) => h.id)
 const runIds = (): string[] => pack().trainingRuns.map((r) => r.id)
 
 /** Numbers from tiny to the bound, log-spread, plus the bound itself. */
 const upTo = (max: number, min = 1e-9): fc.Arbitrary<number> =>
-  fc.oneof(fc.constant(max), fc.constant(min), fc.double({ min: Math.log10(min), max: Math.log10(max), noNaN: true }).map((e) => Math.min(max, Math.max(min, 10 ** e))))
+  fc.oneof(
+    fc.constant(max),
+    fc.constant(min),
+    fc.double({ min: Math.log10(min), max: Math.log10(max), noNaN: true }).map((e) => Math.min(max, Math.max(min, 10 ** e))),
+  )
 const grid = fc.record({ gridGCo2ePerKWh: fc.option(fc.double({ min: 0, max: 2000, noNaN: true }), { nil: undefined }) }, { requiredKeys: [] })
 const epoch = fc.integer({ min: 0, max: BOUNDS.epochMs })
 
@@ -43,7 +46,7 @@ async function checkResponse(channel: InvokeChannel, request: unknown): Promise<
     result = await dispatch(service, channel, request)
   } catch (error) {
     // A refusal naming what was wrong is a fine answer; anything else is a defect.
-    if (error instanceof ApiError && error.code === 'bad-request') return
+    if (error instanceof WattprintError && error.kind === 'bad-input') return
     throw error
   }
   const parsed = invokeChannels[channel].response.safeParse(result)
@@ -66,7 +69,11 @@ describe('no output is NaN, Infinity or a null where a number is promised', () =
       fc.asyncProperty(
         fc.oneof(
           fc.record({ gpuHours: upTo(BOUNDS.gpuHours) }),
-          fc.record({ paramsB: upTo(BOUNDS.paramsB), tokensB: upTo(BOUNDS.tokensB), mfu: fc.option(fc.double({ min: 1e-6, max: 1, noNaN: true }), { nil: undefined }) }),
+          fc.record({
+            paramsB: upTo(BOUNDS.paramsB),
+            tokensB: upTo(BOUNDS.tokensB),
+            mfu: fc.option(fc.double({ min: 1e-6, max: 1, noNaN: true }), { nil: undefined }),
+          }),
         ),
         fc.constantFrom(...hardwareIds()),
         fc.option(fc.double({ min: 1, max: 3, noNaN: true }), { nil: undefined }),
@@ -79,8 +86,15 @@ describe('no output is NaN, Infinity or a null where a number is promised', () =
 
   it('estimate:finetune', async () => {
     await fc.assert(
-      fc.asyncProperty(upTo(BOUNDS.paramsB), upTo(BOUNDS.tokensB), upTo(BOUNDS.tokensB), fc.constantFrom('full', 'lora', 'qlora'), fc.constantFrom(...hardwareIds()), grid, async (paramsB, tokensB, pretrainTokensB, method, hardwareId, g) =>
-        checkResponse('estimate:finetune', strip({ paramsB, tokensB, pretrainTokensB, method, hardwareId, ...g })),
+      fc.asyncProperty(
+        upTo(BOUNDS.paramsB),
+        upTo(BOUNDS.tokensB),
+        upTo(BOUNDS.tokensB),
+        fc.constantFrom('full', 'lora', 'qlora'),
+        fc.constantFrom(...hardwareIds()),
+        grid,
+        async (paramsB, tokensB, pretrainTokensB, method, hardwareId, g) =>
+          checkResponse('estimate:finetune', strip({ paramsB, tokensB, pretrainTokensB, method, hardwareId, ...g })),
       ),
       { numRuns: RUNS },
     )
@@ -91,7 +105,11 @@ describe('no output is NaN, Infinity or a null where a number is promised', () =
       fc.asyncProperty(
         fc.oneof(
           fc.record({ energyJ: upTo(BOUNDS.energyJ), tokens: upTo(BOUNDS.tokens, 1) }),
-          fc.record({ paramsB: upTo(BOUNDS.paramsB), bitsPerWeight: fc.double({ min: 1, max: 32, noNaN: true }), hardwareId: fc.constantFrom(...hardwareIds()) }),
+          fc.record({
+            paramsB: upTo(BOUNDS.paramsB),
+            bitsPerWeight: fc.double({ min: 1, max: 32, noNaN: true }),
+            hardwareId: fc.constantFrom(...hardwareIds()),
+          }),
         ),
         grid,
         async (work, g) => checkResponse('estimate:inference', strip({ ...work, ...g })),
@@ -115,8 +133,18 @@ describe('no output is NaN, Infinity or a null where a number is promised', () =
   it('scenario:run with every baseline and lever', async () => {
     const lever = fc.oneof(
       fc.record({ type: fc.constant('distillation'), teacherParamsB: upTo(BOUNDS.paramsB), studentParamsB: upTo(BOUNDS.paramsB) }),
-      fc.record({ type: fc.constant('quantization'), fromBits: fc.double({ min: 1, max: 32, noNaN: true }), toBits: fc.double({ min: 1, max: 32, noNaN: true }) }),
-      fc.record({ type: fc.constant('finetune-instead-of-pretrain'), paramsB: upTo(BOUNDS.paramsB), finetuneTokensB: upTo(BOUNDS.tokensB), pretrainTokensB: upTo(BOUNDS.tokensB), method: fc.constantFrom('full', 'lora', 'qlora') }),
+      fc.record({
+        type: fc.constant('quantization'),
+        fromBits: fc.double({ min: 1, max: 32, noNaN: true }),
+        toBits: fc.double({ min: 1, max: 32, noNaN: true }),
+      }),
+      fc.record({
+        type: fc.constant('finetune-instead-of-pretrain'),
+        paramsB: upTo(BOUNDS.paramsB),
+        finetuneTokensB: upTo(BOUNDS.tokensB),
+        pretrainTokensB: upTo(BOUNDS.tokensB),
+        method: fc.constantFrom('full', 'lora', 'qlora'),
+      }),
       fc.record({ type: fc.constant('pue'), pue: fc.double({ min: 1, max: 3, noNaN: true }) }),
       fc.record({ type: fc.constant('grid'), countryIso3: fc.constantFrom('FRA', 'POL', 'NOR', 'USA', 'WORLD') }),
       fc.record({ type: fc.constant('renewable-share'), percent: fc.double({ min: 0, max: 100, noNaN: true }) }),
@@ -128,8 +156,20 @@ describe('no output is NaN, Infinity or a null where a number is promised', () =
       fc.record({ kind: fc.constant('energy'), itEnergyKWh: fc.oneof(fc.constant(0), upTo(BOUNDS.energyKWh)) }),
       fc.record({ kind: fc.constant('training-run'), runId: fc.constantFrom(...runIds()) }),
       fc.record({ kind: fc.constant('measured'), since: fc.constant('2023-07-14'), until: fc.constant('2023-07-15') }),
-      fc.record({ kind: fc.constant('finetune'), paramsB: upTo(BOUNDS.paramsB), tokensB: upTo(BOUNDS.tokensB), method: fc.constantFrom('full', 'lora', 'qlora'), hardwareId: fc.constantFrom(...hardwareIds()) }),
-      fc.record({ kind: fc.constant('inference'), tokens: upTo(BOUNDS.tokens, 1), paramsB: upTo(BOUNDS.paramsB), bitsPerWeight: fc.double({ min: 1, max: 32, noNaN: true }), hardwareId: fc.constantFrom(...hardwareIds()) }),
+      fc.record({
+        kind: fc.constant('finetune'),
+        paramsB: upTo(BOUNDS.paramsB),
+        tokensB: upTo(BOUNDS.tokensB),
+        method: fc.constantFrom('full', 'lora', 'qlora'),
+        hardwareId: fc.constantFrom(...hardwareIds()),
+      }),
+      fc.record({
+        kind: fc.constant('inference'),
+        tokens: upTo(BOUNDS.tokens, 1),
+        paramsB: upTo(BOUNDS.paramsB),
+        bitsPerWeight: fc.double({ min: 1, max: 32, noNaN: true }),
+        hardwareId: fc.constantFrom(...hardwareIds()),
+      }),
     )
     const site = fc.record({
       countryIso3: fc.constantFrom('FRA', 'USA', 'WORLD'),

@@ -1,7 +1,8 @@
 import { app, type BrowserWindow, dialog, session } from 'electron'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { WattprintService, type SourceChoice } from '../api/service.ts'
+import { createContext, type AppContext, type SourceChoice } from '../api/context.ts'
+import { formatText } from '../contract/messages.ts'
 import { CONTENT_SECURITY_POLICY } from '../headless/csp.ts'
 import { defaultDbPath, userDataDir } from '../store/paths.ts'
 import { bindIpc } from './ipc.ts'
@@ -21,7 +22,7 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   let window: BrowserWindow | null = null
   let quitting = false
-  let service: WattprintService | null = null
+  let context: AppContext | null = null
 
   const show = (): void => {
     if (!window || window.isDestroyed()) window = createWindow()
@@ -34,7 +35,7 @@ if (!app.requestSingleInstanceLock()) {
     const win = createMainWindow(outDir, iconPath)
     // Closing the window keeps recording in the tray; Quit in the tray menu ends it.
     win.on('close', (event) => {
-      if (!quitting && (service?.settings.closeToTray ?? true)) {
+      if (!quitting && (context?.settings.get().closeToTray ?? true)) {
         event.preventDefault()
         win.hide()
       }
@@ -48,14 +49,14 @@ if (!app.requestSingleInstanceLock()) {
   })
   app.on('window-all-closed', () => {
     // Stay in the tray unless the user chose "closing the window quits".
-    if (service && !service.settings.closeToTray) app.quit()
+    if (context && !context.settings.get().closeToTray) app.quit()
   })
   app.on('will-quit', (event) => {
-    if (!service) return
+    if (!context) return
     event.preventDefault()
-    const closing = service
-    service = null
-    void closing.stop().finally(() => app.exit(0))
+    const closing = context
+    context = null
+    void closing.close().finally(() => app.exit(0))
   })
 
   void app.whenReady().then(() => {
@@ -68,7 +69,7 @@ if (!app.requestSingleInstanceLock()) {
       : { kind: 'nvidia-smi' }
     const region = app.getLocaleCountryCode()
     try {
-      service = new WattprintService({
+      context = createContext({
         dbPath: defaultDbPath(),
         host: 'electron',
         version: app.getVersion(),
@@ -84,15 +85,17 @@ if (!app.requestSingleInstanceLock()) {
       app.exit(1)
       return
     }
-    service.start()
+    const ctx = context
+    ctx.start()
     const applyDesktopSettings = (s: { startAtLogin: boolean }): void => {
       // Linux has no login-item API in Electron; the setting is stored and shown, and applies on Windows and macOS.
       if (process.platform !== 'linux') app.setLoginItemSettings({ openAtLogin: s.startAtLogin })
     }
-    applyDesktopSettings(service.settings)
-    service.onSettings(applyDesktopSettings)
-    bindIpc(service, () => window)
-    createTray(service, trayIconPath, {
+    applyDesktopSettings(ctx.settings.get())
+    ctx.settings.onChange(applyDesktopSettings)
+    for (const note of ctx.storageNotes) console.warn(`wattprint: ${formatText('en', note)}`)
+    bindIpc(ctx, () => window)
+    createTray(ctx, trayIconPath, {
       show,
       quit: () => {
         quitting = true

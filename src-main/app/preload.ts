@@ -10,7 +10,9 @@ for (const channel of invokeChannelNames) {
   const group = (api[domain] ??= {}) as Record<string, unknown>
   group[verb] = async (request: unknown = {}) => {
     const reply = (await ipcRenderer.invoke(channel, request)) as IpcEnvelope
-    if (!reply.ok) throw new Error(reply.error.message)
+    // A plain object, not an Error: contextBridge keeps a plain object's properties (code, params)
+    // but strips an Error's down to its message.
+    if (!reply.ok) throw { ...reply.error }
     return reply.result
   }
 }

@@ -1,3 +1,4 @@
+import type { ErrorBody } from './errors.ts'
 import type { InvokeChannel, PushChannel, PushOf, RequestOf, ResponseOf } from './channels.ts'
 
 type DomainOf<C extends string> = C extends `${infer D}:${string}` ? D : never
@@ -9,15 +10,11 @@ export type Unsubscribe = () => void
 /** The API the renderer sees as `window.wattprint`: `wattprint.settings.update({...})`. */
 export type WattprintApi = {
   [D in DomainOf<InvokeChannel>]: {
-    [V in VerbOf<InvokeChannel, D>]: `${D}:${V}` extends infer C extends InvokeChannel
-      ? (request: RequestOf<C>) => Promise<ResponseOf<C>>
-      : never
+    [V in VerbOf<InvokeChannel, D>]: `${D}:${V}` extends infer C extends InvokeChannel ? (request: RequestOf<C>) => Promise<ResponseOf<C>> : never
   }
 } & {
   on: <C extends PushChannel>(channel: C, listener: (payload: PushOf<C>) => void) => Unsubscribe
 }
 
-/** Error shape both transports use, so the UI shows the same message whatever the bridge. */
-export interface ApiErrorBody {
-  error: { code: 'bad-request' | 'not-found' | 'internal' | 'unauthorized'; message: string }
-}
+/** What a failed call rejects with, whatever the bridge: the error's own fields (see ErrorBodySchema). */
+export type ApiError = ErrorBody['error']

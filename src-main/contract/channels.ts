@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { EpochMsSchema } from './bounds.ts'
+import { MessageSchema } from './messages.ts'
 import {
   ComparisonSchema,
   FinetuneEstimateRequestSchema,
@@ -10,7 +10,8 @@ import {
   TrainingEstimateSchema,
 } from './estimates.ts'
 import { ReportSchema } from './footprint.ts'
-import { HistoryRequestSchema, HistorySchema } from './history.ts'
+import { HistoryImportRequestSchema, HistoryRequestSchema, HistorySchema, ImportSummarySchema, PeriodFields } from './history.ts'
+import { cliMeta } from './cli-meta.ts'
 import { DataPackSchema } from './reference.ts'
 import { ScenarioResultSchema, ScenarioSchema } from './scenario.ts'
 import { CountrySchema, SettingsPatchSchema, SettingsSchema } from './settings.ts'
@@ -20,21 +21,23 @@ const Empty = z.strictObject({})
 /** Longest data pack text accepted, characters. */
 export const DATA_PACK_MAX_CHARS = 4_000_000
 
+/** The reference data in use, and every pack ever imported (newest first; reverted ones marked). */
 export const DataPackStatusSchema = z.object({
   version: z.string(),
   date: z.string(),
   origin: z.enum(['bundled', 'imported']),
   history: z.array(z.object({ version: z.string(), date: z.string(), importedMs: z.number(), revertedMs: z.number().nullable() })),
 })
+export type DataPackStatus = z.infer<typeof DataPackStatusSchema>
 const Ok = z.object({ ok: z.literal(true) })
 
 export const AppInfoSchema = z.object({
   version: z.string(),
-  host: z.enum(['electron', 'headless']),
+  host: z.enum(['electron', 'headless', 'cli']),
   dbPath: z.string(),
   platform: z.string(),
-  /** Problems found while loading (e.g. a corrupt setting replaced by its default). */
-  warnings: z.array(z.string()),
+  /** What the user must know from start-up (a damaged database moved aside, a corrupt setting replaced by its default). */
+  warnings: z.array(MessageSchema),
   /** The cited data set in use, shown in the app. */
   dataPack: z.object({ version: z.string(), date: z.string() }),
 })
@@ -59,11 +62,20 @@ export const invokeChannels = {
   'summary:today': { request: Empty, response: ReportSchema },
   'report:range': {
     request: z
-      .strictObject({ sinceMs: EpochMsSchema, untilMs: EpochMsSchema })
-      .refine((r) => r.untilMs > r.sinceMs, { message: 'untilMs must be after sinceMs', path: ['untilMs'] }),
+      .strictObject({
+        ...PeriodFields,
+        /** Another country's grid than the settings' (ISO 3166-1 alpha-3, or WORLD). */
+        countryIso3: z
+          .string()
+          .max(8)
+          .optional()
+          .meta(cliMeta({ flag: 'country', value: 'ISO3', parse: 'upper', description: "another country's grid average than the one in Settings" })),
+      })
+      .refine((r) => r.untilMs > r.sinceMs, { message: 'request.until-before-since', path: ['untilMs'] }),
     response: ReportSchema,
   },
   'history:query': { request: HistoryRequestSchema, response: HistorySchema },
+  'history:import': { request: HistoryImportRequestSchema, response: ImportSummarySchema },
   'settings:get': { request: Empty, response: SettingsSchema },
   'settings:update': { request: SettingsPatchSchema, response: SettingsSchema },
   'factors:countries': { request: Empty, response: z.object({ countries: z.array(CountrySchema) }) },
@@ -74,12 +86,17 @@ export const invokeChannels = {
   'compare:period': {
     request: z
       .strictObject({
-        sinceMs: EpochMsSchema,
-        untilMs: EpochMsSchema,
+        ...PeriodFields,
         /** Queries a training run is shared over, for the per-query share. */
-        queries: z.number().int().positive().max(1e15).default(1_000_000_000),
+        queries: z
+          .number()
+          .int()
+          .positive()
+          .max(1e15)
+          .default(1_000_000_000)
+          .meta(cliMeta({ value: 'N', parse: 'count', description: 'queries a training run is shared over (default 1B)' })),
       })
-      .refine((r) => r.untilMs > r.sinceMs, { message: 'untilMs must be after sinceMs', path: ['untilMs'] }),
+      .refine((r) => r.untilMs > r.sinceMs, { message: 'request.until-before-since', path: ['untilMs'] }),
     response: ComparisonSchema,
   },
   'scenario:run': { request: ScenarioSchema, response: ScenarioResultSchema },
@@ -94,6 +111,8 @@ export const DEFAULT_MAX_REQUEST_BYTES = 64 * 1024
 const MAX_REQUEST_BYTES: Partial<Record<InvokeChannel, number>> = {
   // JSON escaping of the pack's text inside the request can add to its size.
   'data:import': 3 * DATA_PACK_MAX_CHARS,
+  // A month of a one-second log for a few GPUs.
+  'history:import': 72 * 1024 * 1024,
 }
 
 /** The body limit of a channel's requests, bytes (transports refuse larger bodies unread). */

@@ -2,62 +2,112 @@ import { z } from 'zod'
 import { RangeSchema } from './footprint.ts'
 import { FactorSchema, SourceSchema } from './provenance.ts'
 import { Iso3Schema } from './settings.ts'
+import { cliMeta } from './cli-meta.ts'
 import { EnergyJSchema, GpuHoursSchema, IdSchema, ParamsBSchema, TokensBSchema, TokensSchema } from './bounds.ts'
 
 const GridInput = {
   /** Grid intensity, g CO2e/kWh; else the country's Ember average; else WORLD. */
-  gridGCo2ePerKWh: z.number().min(0).max(2000).optional(),
-  countryIso3: Iso3Schema.optional(),
+  gridGCo2ePerKWh: z
+    .number()
+    .min(0)
+    .max(2000)
+    .optional()
+    .meta(cliMeta({ flag: 'grid', value: 'g/kWh', description: 'grid intensity in g CO2e/kWh (instead of a country)' })),
+  countryIso3: Iso3Schema.optional().meta(
+    cliMeta({ flag: 'country', value: 'ISO3', parse: 'upper', description: 'the country whose yearly grid average (Ember) is used; default WORLD' }),
+  ),
 }
+const notBoth = (r: { gridGCo2ePerKWh?: number | undefined; countryIso3?: string | undefined }): boolean =>
+  r.gridGCo2ePerKWh === undefined || r.countryIso3 === undefined
+const GRID_OR_COUNTRY = { message: 'request.grid-or-country', path: ['gridGCo2ePerKWh'] }
+const hardwareIdField = IdSchema.meta(cliMeta({ flag: 'hardware', value: 'ID', description: 'an accelerator of the data set (list them: wattprint hardware)' }))
+const paramsField = ParamsBSchema.meta(cliMeta({ flag: 'params', value: 'N', parse: 'billions', description: 'active parameters (175B, 8e9)' }))
+const tokensBField = TokensBSchema.meta(cliMeta({ flag: 'tokens', value: 'D', parse: 'billions', description: 'training tokens (300B, 15T)' }))
+const mfuField = z
+  .number()
+  .gt(0)
+  .max(1)
+  .meta(cliMeta({ value: 'M', parse: 'fraction', description: 'model-FLOPs utilisation, 0-1 or a percentage (default 15-55 %)' }))
+const pueField = z
+  .number()
+  .min(1)
+  .max(3)
+  .meta(cliMeta({ value: 'P', description: "the data centre's PUE (default 1.1, range 1.1-1.58)" }))
+const powerField = z
+  .number()
+  .positive()
+  .max(5000)
+  .meta(cliMeta({ flag: 'power-w', value: 'W', description: "power per accelerator in W (default: the device's TDP × 70 %)" }))
 
 export const TrainingEstimateRequestSchema = z
   .strictObject({
-    gpuHours: GpuHoursSchema.optional(),
+    gpuHours: GpuHoursSchema.optional().meta(cliMeta({ flag: 'gpu-hours', value: 'H', parse: 'count', description: 'accelerator-hours (30.84M)' })),
     /** Active parameters, billions (for the FLOPs route). */
-    paramsB: ParamsBSchema.optional(),
-    tokensB: TokensBSchema.optional(),
-    mfu: z.number().gt(0).max(1).optional(),
-    hardwareId: IdSchema,
-    powerW: z.number().positive().max(5000).optional(),
-    hostOverhead: z.number().min(1).max(3).optional(),
-    pue: z.number().min(1).max(3).optional(),
+    paramsB: paramsField.optional(),
+    tokensB: tokensBField.optional(),
+    mfu: mfuField.optional(),
+    hardwareId: hardwareIdField,
+    powerW: powerField.optional(),
+    hostOverhead: z
+      .number()
+      .min(1)
+      .max(3)
+      .optional()
+      .meta(
+        cliMeta({ flag: 'host-overhead', value: 'F', description: 'host power (CPU, memory, network) as a factor on accelerator power (default 1.0-1.2)' }),
+      ),
+    pue: pueField.optional(),
     ...GridInput,
   })
+  .refine(notBoth, GRID_OR_COUNTRY)
   .refine((r) => r.gpuHours !== undefined || (r.paramsB !== undefined && r.tokensB !== undefined), {
-    message: 'give gpuHours, or paramsB and tokensB',
+    message: 'request.needs-training-work',
     path: ['gpuHours'],
   })
 export type TrainingEstimateRequest = z.input<typeof TrainingEstimateRequestSchema>
 
-export const FinetuneEstimateRequestSchema = z.strictObject({
-  paramsB: ParamsBSchema,
-  tokensB: TokensBSchema,
-  /** Tokens the same model was pre-trained on, billions, for the comparison. */
-  pretrainTokensB: TokensBSchema,
-  method: z.enum(['full', 'lora', 'qlora']),
-  hardwareId: IdSchema,
-  mfu: z.number().gt(0).max(1).optional(),
-  pue: z.number().min(1).max(3).optional(),
-  ...GridInput,
-})
+export const FinetuneEstimateRequestSchema = z
+  .strictObject({
+    paramsB: paramsField,
+    tokensB: TokensBSchema.meta(cliMeta({ flag: 'tokens', value: 'D', parse: 'billions', description: 'fine-tuning tokens (100M, 1B)' })),
+    /** Tokens the same model was pre-trained on, billions, for the comparison. */
+    pretrainTokensB: TokensBSchema.meta(
+      cliMeta({ flag: 'pretrain-tokens', value: 'D0', parse: 'billions', description: 'tokens the model was pre-trained on (15T)' }),
+    ),
+    method: z.enum(['full', 'lora', 'qlora']).meta(cliMeta({ description: 'full fine-tuning (6N FLOPs per token), or LoRA/QLoRA (4N)' })),
+    hardwareId: hardwareIdField,
+    mfu: mfuField.optional(),
+    pue: pueField.optional(),
+    ...GridInput,
+  })
+  .refine(notBoth, GRID_OR_COUNTRY)
 export type FinetuneEstimateRequest = z.input<typeof FinetuneEstimateRequestSchema>
 
 export const InferenceEstimateRequestSchema = z
   .strictObject({
     /** Measured route: energy and the tokens it produced. */
-    energyJ: EnergyJSchema.optional(),
-    tokens: TokensSchema.optional(),
+    energyJ: EnergyJSchema.optional().meta(cliMeta({ flag: 'energy-j', value: 'J', parse: 'count', description: 'energy you measured, J' })),
+    tokens: TokensSchema.optional().meta(cliMeta({ value: 'T', parse: 'count', description: 'tokens produced with that energy' })),
     /** Model route. */
-    paramsB: ParamsBSchema.optional(),
-    bitsPerWeight: z.number().min(1).max(32).optional(),
-    hardwareId: IdSchema.optional(),
-    powerW: z.number().positive().max(5000).optional(),
+    paramsB: paramsField.optional(),
+    bitsPerWeight: z
+      .number()
+      .min(1)
+      .max(32)
+      .optional()
+      .meta(cliMeta({ flag: 'bits', value: 'B', description: 'bits per weight (16, 8, 4)' })),
+    hardwareId: hardwareIdField.optional(),
+    powerW: powerField.optional(),
     ...GridInput,
   })
-  .refine((r) => (r.energyJ !== undefined && r.tokens !== undefined) || (r.paramsB !== undefined && r.bitsPerWeight !== undefined && r.hardwareId !== undefined), {
-    message: 'give energyJ and tokens (measured), or paramsB, bitsPerWeight and hardwareId (estimated)',
-    path: ['energyJ'],
-  })
+  .refine(notBoth, GRID_OR_COUNTRY)
+  .refine(
+    (r) => (r.energyJ !== undefined && r.tokens !== undefined) || (r.paramsB !== undefined && r.bitsPerWeight !== undefined && r.hardwareId !== undefined),
+    {
+      message: 'request.needs-inference-work',
+      path: ['energyJ'],
+    },
+  )
 export type InferenceEstimateRequest = z.input<typeof InferenceEstimateRequestSchema>
 
 export const AssumptionSchema = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { MessageSchema } from './messages.ts'
 
 /** Where a figure comes from: enough for a reader to find it and check it. */
 export const SourceSchema = z.object({
@@ -24,6 +25,8 @@ export const FactorSchema = z.object({
   origin: z.enum(['dataset', 'user', 'assumption']),
   source: SourceSchema.nullable(),
   note: z.string().optional(),
+  /** The label and note as sentences, for factors the app makes (data-set factors carry their own words). */
+  text: z.object({ label: MessageSchema, note: MessageSchema.nullable() }).optional(),
   /** Plausible range of the value (same unit), when its uncertainty is documented. */
   low: z.number().optional(),
   high: z.number().optional(),

@@ -42,7 +42,11 @@ export const TrainingRunSchema = z.strictObject({
   gpuHours: GpuHoursSchema.nullable(),
   /** Power per accelerator the source used, W. */
   powerPerAcceleratorW: z.number().positive().max(5000).nullable(),
-  energyMWh: z.number().positive().max(BOUNDS.energyKWh / 1000).nullable(),
+  energyMWh: z
+    .number()
+    .positive()
+    .max(BOUNDS.energyKWh / 1000)
+    .nullable(),
   pue: z.number().min(1).max(3).nullable(),
   gridGCo2ePerKWh: z.number().min(0).max(2000).nullable(),
   co2eT: z.number().min(0).max(1e9).nullable(),

@@ -1,6 +1,8 @@
 import { z } from 'zod'
+import { MessageSchema } from './messages.ts'
+import { SourceSchema } from './provenance.ts'
 import { EnergyKWhSchema, IdSchema, ParamsBSchema, TokensBSchema, TokensSchema } from './bounds.ts'
-import { Iso3Schema } from './settings.ts'
+import { CurrencySchema, Iso3Schema } from './settings.ts'
 
 /** One what-if lever. Every lever is a pure function with a documented formula and a citation. */
 export const LeverSchema = z.discriminatedUnion('type', [
@@ -34,7 +36,7 @@ export const SiteSchema = z.strictObject({
   /** On-site cooling water per kWh of IT energy, L/kWh (0 at home). */
   wueLPerKWh: z.number().min(0).max(20).default(0),
   pricePerKWh: z.number().min(0).max(100).nullable().default(null),
-  currency: z.string().regex(/^[A-Z]{3}$/).default('EUR'),
+  currency: CurrencySchema.default('EUR'),
 })
 export type Site = z.infer<typeof SiteSchema>
 
@@ -69,9 +71,7 @@ export const ScenarioSchema = z.strictObject({
   name: z.string().min(1).max(200),
   baseline: BaselineSchema,
   site: SiteSchema,
-  variants: z
-    .array(z.strictObject({ name: z.string().min(1).max(200), levers: z.array(LeverSchema).min(1).max(20) }))
-    .max(20),
+  variants: z.array(z.strictObject({ name: z.string().min(1).max(200), levers: z.array(LeverSchema).min(1).max(20) })).max(20),
 })
 export type Scenario = z.infer<typeof ScenarioSchema>
 export type ScenarioInput = z.input<typeof ScenarioSchema>
@@ -81,7 +81,8 @@ const OutcomeSchema = z.object({ energyKWh: z.number(), co2eKg: z.number(), wate
 export const ScenarioResultSchema = z.object({
   name: z.string(),
   currency: z.string(),
-  baseline: z.object({ label: z.string(), outcome: OutcomeSchema, workload: z.record(z.string(), z.number().nullable()) }),
+  /** What the baseline is, as a sentence (a user's or a data set's own label comes as the `text` message). */
+  baseline: z.object({ label: MessageSchema, outcome: OutcomeSchema, workload: z.record(z.string(), z.number().nullable()) }),
   variants: z.array(
     z.object({
       name: z.string(),
@@ -89,10 +90,20 @@ export const ScenarioResultSchema = z.object({
       delta: OutcomeSchema,
       /** Change against the baseline, percent; null where the baseline is 0 or unknown. */
       deltaPct: z.object({ energyKWh: z.number().nullable(), co2eKg: z.number().nullable(), waterL: z.number().nullable(), cost: z.number().nullable() }),
-      steps: z.array(z.object({ lever: z.string(), formula: z.string(), citation: z.string() })),
+      /** Each lever applied, in order: its formula as a sentence, and what it rests on. */
+      steps: z.array(
+        z.object({
+          lever: z.string(),
+          formula: MessageSchema,
+          /** Cited sources (papers, vendor documents, the data set's factors). */
+          sources: z.array(SourceSchema),
+          /** When the lever rests on the user's own figure or settings instead of a source. */
+          basis: MessageSchema.nullable(),
+        }),
+      ),
     }),
   ),
-  notes: z.array(z.string()),
+  notes: z.array(MessageSchema),
 })
 export type ScenarioResult = z.infer<typeof ScenarioResultSchema>
 export type Outcome = z.infer<typeof OutcomeSchema>

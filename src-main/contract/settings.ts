@@ -1,9 +1,7 @@
 import { z } from 'zod'
 
-export const Iso3Schema = z
-  .string()
-  .regex(/^([A-Z]{3}|WORLD)$/, 'a 3-letter ISO 3166-1 alpha-3 code such as FRA, or WORLD')
-export const CurrencySchema = z.string().regex(/^[A-Z]{3}$/, 'a 3-letter ISO 4217 code such as EUR')
+export const Iso3Schema = z.string().regex(/^([A-Z]{3}|WORLD)$/, 'field.iso3')
+export const CurrencySchema = z.string().regex(/^[A-Z]{3}$/, 'field.currency')
 
 /** Flat price (pricePerKWh), or peak/off-peak prices by local hour of day. */
 export const TariffSchema = z.discriminatedUnion('kind', [

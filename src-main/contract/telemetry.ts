@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { MessageSchema } from './messages.ts'
 
 /** One reading of one device. Unknown values are null, never 0. */
 export const SampleSchema = z.object({
@@ -28,26 +29,19 @@ export const DeviceSchema = z.object({
 })
 export type Device = z.infer<typeof DeviceSchema>
 
-export const SourceStateSchema = z.enum([
-  'starting',
-  'ok',
-  'not-installed',
-  'no-device',
-  'driver-error',
-  'permission',
-  'other',
-  'stopped',
-])
+export const SourceStateSchema = z.enum(['starting', 'ok', 'not-installed', 'no-device', 'driver-error', 'permission', 'other', 'stopped'])
 export type SourceState = z.infer<typeof SourceStateSchema>
 
-/** Health of a telemetry source, in words the UI can show as they are. */
+/** Health of a telemetry source: what happened and how to fix it as sentences (codes), the tool's own words beside. */
 export const SourceStatusSchema = z.object({
   sourceId: z.string(),
   state: SourceStateSchema,
-  /** What the tool printed, or what we saw, verbatim where possible. */
-  message: z.string(),
+  /** What we saw, as a sentence. */
+  message: MessageSchema,
   /** How to fix it, when we know. */
-  fix: z.string().nullable(),
+  fix: MessageSchema.nullable(),
+  /** What the tool printed, verbatim (not translated). */
+  raw: z.string().nullable(),
   sinceMs: z.number(),
   restarts: z.number().int(),
 })
@@ -56,7 +50,7 @@ export type SourceStatus = z.infer<typeof SourceStatusSchema>
 /** Whether readings reach the database, and what waits in memory when they cannot. */
 export const StorageHealthSchema = z.object({
   ok: z.boolean(),
-  message: z.string(),
+  message: MessageSchema,
   /** Readings held in memory, not yet written. */
   pendingReadings: z.number().int().min(0),
   /** Readings dropped because memory held too many while the database could not be written. */

@@ -1,4 +1,4 @@
-import { ratioOrNull } from './units.ts'
+import { ratioOrNull } from '../contract/units.ts'
 import type { InferenceFigure, ReferenceFactor, TrainingRun } from '../contract/reference.ts'
 
 /** A run's facility energy as published, or derived from its published inputs (and said so). */

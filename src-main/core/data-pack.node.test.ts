@@ -25,7 +25,25 @@ describe('the bundled reference data', () => {
   it('has the runs the issue names, at least 15', () => {
     expect(pack.trainingRuns.length).toBeGreaterThanOrEqual(15)
     const models = pack.trainingRuns.map((r) => r.model).join('\n')
-    for (const name of ['GPT-3', 'T5', 'Meena', 'GShard', 'Switch', 'BLOOM', 'OPT-175B', 'Gopher', 'LLaMA 65B', 'Llama 2 70B', 'Llama 3 70B', 'Llama 3.1 8B', 'Llama 3.1 70B', 'Llama 3.1 405B', 'DeepSeek-V3', 'Mistral Large 2', 'OLMo']) {
+    for (const name of [
+      'GPT-3',
+      'T5',
+      'Meena',
+      'GShard',
+      'Switch',
+      'BLOOM',
+      'OPT-175B',
+      'Gopher',
+      'LLaMA 65B',
+      'Llama 2 70B',
+      'Llama 3 70B',
+      'Llama 3.1 8B',
+      'Llama 3.1 70B',
+      'Llama 3.1 405B',
+      'DeepSeek-V3',
+      'Mistral Large 2',
+      'OLMo',
+    ]) {
       expect(models, name).toContain(name)
     }
   })

@@ -1,20 +1,24 @@
+import { badInput } from '../contract/errors.ts'
 import type { ComparisonResult, FinetuneEstimateResult, InferenceEstimateResult, TrainingEstimateResult } from '../contract/estimates.ts'
 import type { Range } from '../contract/footprint.ts'
 import type { Factor } from '../contract/provenance.ts'
 import type { DataPack, Hardware } from '../contract/reference.ts'
 import { amortisedPerQueryWh, compareWithInference, compareWithTraining, equivalences } from './comparisons.ts'
-import { compareFinetune, flopsPerTokenFactor, inferenceFromMeasurement, inferenceFromModel, trainingFromFlops, trainingFromGpuHours, type TrainingEstimate } from './estimators.ts'
+import {
+  compareFinetune,
+  flopsPerTokenFactor,
+  inferenceFromMeasurement,
+  inferenceFromModel,
+  trainingFromFlops,
+  trainingFromGpuHours,
+  type TrainingEstimate,
+} from './estimators.ts'
 import { rangeOf } from './footprint.ts'
 import { countryGridFactor, userGridFactor } from './grid-factors.ts'
 
-/** An estimate request that cannot be answered: the message names the field. */
-export class EstimateError extends Error {
-  override readonly name = 'EstimateError'
-}
-
 export function hardwareById(pack: DataPack, id: string, field = 'hardwareId'): Hardware {
   const hw = pack.hardware.find((h) => h.id === id)
-  if (!hw) throw new EstimateError(`${field}: unknown hardware "${id}" (list them with: wattprint hardware)`)
+  if (!hw) throw badInput('estimate.unknown-hardware', { id }, field)
   return hw
 }
 
@@ -23,7 +27,7 @@ export function gridForEstimate(req: { gridGCo2ePerKWh?: number | undefined; cou
   if (req.gridGCo2ePerKWh !== undefined) return userGridFactor(req.gridGCo2ePerKWh)
   const iso3 = req.countryIso3 ?? 'WORLD'
   const factor = countryGridFactor(iso3)
-  if (!factor) throw new EstimateError(`countryIso3: no grid figure for "${iso3}"`)
+  if (!factor) throw badInput('estimate.no-grid', { iso3 }, 'countryIso3')
   return factor
 }
 
@@ -81,18 +85,43 @@ export function estimateTraining(req: TrainingRequest, pack: DataPack, flopsPerP
   const gridGiven = req.gridGCo2ePerKWh !== undefined || req.countryIso3 !== undefined
   const common = defined({ powerW: req.powerW, hostOverhead: req.hostOverhead, pue: req.pue })
   if (req.gpuHours !== undefined) return withCarbon(trainingFromGpuHours({ gpuHours: req.gpuHours, tdpW: hw.tdpW, ...common }), hw, grid, gridGiven)
-  if (req.paramsB === undefined || req.tokensB === undefined) throw new EstimateError('gpuHours: give gpuHours, or paramsB and tokensB')
-  if (hw.denseTflops === null) throw new EstimateError(`hardwareId: ${hw.name} has no published dense TFLOP/s in the data set; give gpuHours instead`)
-  const flops = trainingFromFlops({ activeParamsB: req.paramsB, tokensB: req.tokensB, peakTflops: hw.denseTflops, tdpW: hw.tdpW, flopsPerParamToken, ...common, ...defined({ mfu: req.mfu }) })
+  if (req.paramsB === undefined || req.tokensB === undefined) throw badInput('request.needs-training-work', {}, 'gpuHours')
+  if (hw.denseTflops === null) throw badInput('estimate.no-flops', { name: hw.name }, 'hardwareId')
+  const flops = trainingFromFlops({
+    activeParamsB: req.paramsB,
+    tokensB: req.tokensB,
+    peakTflops: hw.denseTflops,
+    tdpW: hw.tdpW,
+    flopsPerParamToken,
+    ...common,
+    ...defined({ mfu: req.mfu }),
+  })
   return withCarbon(flops, hw, grid, gridGiven)
 }
 
 export function estimateFinetune(
-  req: { paramsB: number; tokensB: number; pretrainTokensB: number; method: 'full' | 'lora' | 'qlora'; hardwareId: string; mfu?: number | undefined; pue?: number | undefined; gridGCo2ePerKWh?: number | undefined; countryIso3?: string | undefined },
+  req: {
+    paramsB: number
+    tokensB: number
+    pretrainTokensB: number
+    method: 'full' | 'lora' | 'qlora'
+    hardwareId: string
+    mfu?: number | undefined
+    pue?: number | undefined
+    gridGCo2ePerKWh?: number | undefined
+    countryIso3?: string | undefined
+  },
   pack: DataPack,
 ): FinetuneEstimateResult {
   const c = compareFinetune({ activeParamsB: req.paramsB, finetuneTokensB: req.tokensB, pretrainTokensB: req.pretrainTokensB, method: req.method })
-  const base = { paramsB: req.paramsB, hardwareId: req.hardwareId, mfu: req.mfu, pue: req.pue, gridGCo2ePerKWh: req.gridGCo2ePerKWh, countryIso3: req.countryIso3 }
+  const base = {
+    paramsB: req.paramsB,
+    hardwareId: req.hardwareId,
+    mfu: req.mfu,
+    pue: req.pue,
+    gridGCo2ePerKWh: req.gridGCo2ePerKWh,
+    countryIso3: req.countryIso3,
+  }
   return {
     method: c.method,
     finetuneFlops: c.finetuneFlops,
@@ -106,7 +135,16 @@ export function estimateFinetune(
 }
 
 export function estimateInference(
-  req: { energyJ?: number | undefined; tokens?: number | undefined; paramsB?: number | undefined; bitsPerWeight?: number | undefined; hardwareId?: string | undefined; powerW?: number | undefined; gridGCo2ePerKWh?: number | undefined; countryIso3?: string | undefined },
+  req: {
+    energyJ?: number | undefined
+    tokens?: number | undefined
+    paramsB?: number | undefined
+    bitsPerWeight?: number | undefined
+    hardwareId?: string | undefined
+    powerW?: number | undefined
+    gridGCo2ePerKWh?: number | undefined
+    countryIso3?: string | undefined
+  },
   pack: DataPack,
   measurementRange: Range,
 ): InferenceEstimateResult {
@@ -115,11 +153,17 @@ export function estimateInference(
   if (req.energyJ !== undefined && req.tokens !== undefined) e = inferenceFromMeasurement(req.energyJ, req.tokens, measurementRange)
   else {
     if (req.paramsB === undefined || req.bitsPerWeight === undefined || req.hardwareId === undefined) {
-      throw new EstimateError('energyJ: give energyJ and tokens, or paramsB, bitsPerWeight and hardwareId')
+      throw badInput('request.needs-inference-work', {}, 'energyJ')
     }
     const hw = hardwareById(pack, req.hardwareId)
-    if (hw.memoryBandwidthGBs === null) throw new EstimateError(`hardwareId: ${hw.name} has no published memory bandwidth in the data set`)
-    e = inferenceFromModel({ activeParamsB: req.paramsB, bitsPerWeight: req.bitsPerWeight, memoryBandwidthGBs: hw.memoryBandwidthGBs, tdpW: hw.tdpW, ...defined({ powerW: req.powerW }) })
+    if (hw.memoryBandwidthGBs === null) throw badInput('estimate.no-bandwidth', { name: hw.name }, 'hardwareId')
+    e = inferenceFromModel({
+      activeParamsB: req.paramsB,
+      bitsPerWeight: req.bitsPerWeight,
+      memoryBandwidthGBs: hw.memoryBandwidthGBs,
+      tdpW: hw.tdpW,
+      ...defined({ powerW: req.powerW }),
+    })
   }
   const whPer1000 = (e.energyPerTokenJ * 1000) / 3600
   return {

@@ -31,7 +31,13 @@ const WITH_PUBLISHED_INPUTS = [
 describe('training estimator against published runs', () => {
   it.each(WITH_PUBLISHED_INPUTS)('$id: published inputs reproduce the published energy within $tolerance', ({ id, tolerance }) => {
     const r = run(id)
-    const estimate = trainingFromGpuHours({ gpuHours: r.gpuHours ?? 0, powerW: r.powerPerAcceleratorW ?? 0, tdpW: hw(r.hardwareId ?? '').tdpW, hostOverhead: 1, pue: r.pue ?? 1 })
+    const estimate = trainingFromGpuHours({
+      gpuHours: r.gpuHours ?? 0,
+      powerW: r.powerPerAcceleratorW ?? 0,
+      tdpW: hw(r.hardwareId ?? '').tdpW,
+      hostOverhead: 1,
+      pue: r.pue ?? 1,
+    })
     const published = (r.energyMWh ?? 0) * 1000
     expect(Math.abs(estimate.energyKWh - published) / published).toBeLessThanOrEqual(tolerance)
   })
@@ -55,7 +61,7 @@ describe('training estimator against published runs', () => {
     }
   })
 
-  it('FLOPs route: 6·N·D at a stated MFU for Llama 3.1 405B lands near the card\'s 30.84M GPU-hours', () => {
+  it("FLOPs route: 6·N·D at a stated MFU for Llama 3.1 405B lands near the card's 30.84M GPU-hours", () => {
     const h100 = hw('nvidia-h100-sxm5')
     // 405B parameters, ~15T tokens, MFU 38-43% (Dubey et al. 2024): the card's hours should fall in the range.
     const estimate = trainingFromFlops({ activeParamsB: 405, tokensB: 15_000, peakTflops: h100.denseTflops ?? 0, tdpW: h100.tdpW })
@@ -64,7 +70,7 @@ describe('training estimator against published runs', () => {
     expect(trainingFlops(405, 15_000)).toBeCloseTo(3.645e25, -22)
   })
 
-  it('FLOPs route with default assumptions: the range contains GPT-3\'s published 3.55M V100-hours and 1,287 MWh', () => {
+  it("FLOPs route with default assumptions: the range contains GPT-3's published 3.55M V100-hours and 1,287 MWh", () => {
     const v100 = hw('nvidia-v100-sxm2')
     const estimate = trainingFromFlops({ activeParamsB: 175, tokensB: 300, peakTflops: v100.denseTflops ?? 0, tdpW: v100.tdpW })
     expect(estimate.gpuHoursRange[0]).toBeLessThan(3.552e6)
@@ -93,7 +99,7 @@ describe('fine-tuning and inference estimators', () => {
     expect(lora.sources.map((s) => s.url)).toContain('https://arxiv.org/abs/2106.09685')
   })
 
-  it('inference from a measurement is energy ÷ tokens, with the measurement\'s range', () => {
+  it("inference from a measurement is energy ÷ tokens, with the measurement's range", () => {
     const e = inferenceFromMeasurement(3600, 1200, [0.95, 1.05])
     expect(e.energyPerTokenJ).toBe(3)
     expect(e.energyPerTokenRangeJ[0]).toBeCloseTo(2.85, 12)
@@ -102,7 +108,14 @@ describe('fine-tuning and inference estimators', () => {
 
   it('inference from the model: an 8B model at 4 bits on an RTX 4090 reads 4 GB per token', () => {
     const rtx = hw('nvidia-rtx-4090')
-    const e = inferenceFromModel({ activeParamsB: 8, bitsPerWeight: 4, memoryBandwidthGBs: rtx.memoryBandwidthGBs ?? 0, tdpW: rtx.tdpW, bandwidthEfficiency: 1, powerW: 450 })
+    const e = inferenceFromModel({
+      activeParamsB: 8,
+      bitsPerWeight: 4,
+      memoryBandwidthGBs: rtx.memoryBandwidthGBs ?? 0,
+      tdpW: rtx.tdpW,
+      bandwidthEfficiency: 1,
+      powerW: 450,
+    })
     expect(e.tokensPerSecond).toBeCloseTo(1008 / 4, 6)
     expect(e.energyPerTokenJ).toBeCloseTo(450 / 252, 6)
     // Halving the bits halves the bytes per token, so the energy per token too (memory-bound decoding).

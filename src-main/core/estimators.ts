@@ -73,15 +73,20 @@ const WHY = {
   hostOverhead:
     '1 counts the accelerators only, as most published figures do; up to 1.43 adds the host (CPU, memory) share seen ' +
     "in Google's serving measurement (host 25% vs accelerators 58% of energy, Elsworth et al. 2025).",
-  pue:
-    'Power usage effectiveness of the data centre: 1.1 is a hyperscale figure (Google fleet, 2023); 1.58 the industry ' +
-    'average (Uptime Institute 2023).',
+  pue: 'Power usage effectiveness of the data centre: 1.1 is a hyperscale figure (Google fleet, 2023); 1.58 the industry ' + 'average (Uptime Institute 2023).',
   mfu:
     'Model FLOPs utilisation: PaLM reached 46.2% (Chowdhery et al. 2022), Llama 3 405B 38-43% (Dubey et al. 2024); ' +
     "GPT-3 on V100s about 20% (derived from Patterson et al. 2021's 3.55M V100-hours and 6·N·D). 15-55% covers them.",
 } as const
 
-function assumption(name: string, given: number | undefined, d: { value: number; low: number; high: number }, unit: string, why: string, scale = 1): Assumption {
+function assumption(
+  name: string,
+  given: number | undefined,
+  d: { value: number; low: number; high: number },
+  unit: string,
+  why: string,
+  scale = 1,
+): Assumption {
   if (given !== undefined) return { name, value: given, low: given, high: given, unit, isDefault: false, why: 'given', source: null }
   return { name, value: d.value * scale, low: d.low * scale, high: d.high * scale, unit, isDefault: true, why, source: null }
 }
@@ -144,9 +149,27 @@ export function trainingFromFlops(input: FlopsInput): TrainingEstimate {
     energyRangeKWh: [low.energyRangeKWh[0], high.energyRangeKWh[1]],
     assumptions: [
       { name: 'flops', value: flops, low: flops, high: flops, unit: 'FLOP', isDefault: false, why: `${k} × N × D`, source: KAPLAN_2020 },
-      { name: 'activeParamsB', value: input.activeParamsB, low: input.activeParamsB, high: input.activeParamsB, unit: 'billion', isDefault: false, why: 'given', source: null },
+      {
+        name: 'activeParamsB',
+        value: input.activeParamsB,
+        low: input.activeParamsB,
+        high: input.activeParamsB,
+        unit: 'billion',
+        isDefault: false,
+        why: 'given',
+        source: null,
+      },
       { name: 'tokensB', value: input.tokensB, low: input.tokensB, high: input.tokensB, unit: 'billion', isDefault: false, why: 'given', source: null },
-      { name: 'peakTflops', value: input.peakTflops, low: input.peakTflops, high: input.peakTflops, unit: 'TFLOP/s', isDefault: false, why: 'hardware table', source: null },
+      {
+        name: 'peakTflops',
+        value: input.peakTflops,
+        low: input.peakTflops,
+        high: input.peakTflops,
+        unit: 'TFLOP/s',
+        isDefault: false,
+        why: 'hardware table',
+        source: null,
+      },
       mfu,
       ...mid.assumptions.filter((a) => a.name !== 'gpuHours'),
     ],
@@ -174,7 +197,12 @@ export interface FinetuneComparison {
   sources: Source[]
 }
 
-export function compareFinetune(input: { activeParamsB: number; finetuneTokensB: number; pretrainTokensB: number; method: FinetuneMethod }): FinetuneComparison {
+export function compareFinetune(input: {
+  activeParamsB: number
+  finetuneTokensB: number
+  pretrainTokensB: number
+  method: FinetuneMethod
+}): FinetuneComparison {
   const n = input.activeParamsB * 1e9
   const finetuneFlops = flopsPerTokenFactor(input.method) * n * input.finetuneTokensB * 1e9
   const pretrainFlops = trainingFlops(input.activeParamsB, input.pretrainTokensB)
@@ -213,7 +241,16 @@ export function inferenceFromMeasurement(energyJ: number, tokens: number, measur
     energyPerTokenRangeJ: [perToken * measurementRange[0], perToken * measurementRange[1]],
     tokensPerSecond: null,
     assumptions: [
-      { name: 'energyJ', value: energyJ, low: energyJ * measurementRange[0], high: energyJ * measurementRange[1], unit: 'J', isDefault: false, why: 'measured', source: null },
+      {
+        name: 'energyJ',
+        value: energyJ,
+        low: energyJ * measurementRange[0],
+        high: energyJ * measurementRange[1],
+        unit: 'J',
+        isDefault: false,
+        why: 'measured',
+        source: null,
+      },
       { name: 'tokens', value: tokens, low: tokens, high: tokens, unit: 'tokens', isDefault: false, why: 'given', source: null },
     ],
   }
@@ -257,9 +294,36 @@ export function inferenceFromModel(input: {
     energyPerTokenRangeJ: [perToken(power.low, eff.high), perToken(power.high, eff.low)],
     tokensPerSecond: tps(eff.value),
     assumptions: [
-      { name: 'activeParamsB', value: input.activeParamsB, low: input.activeParamsB, high: input.activeParamsB, unit: 'billion', isDefault: false, why: 'given', source: null },
-      { name: 'bitsPerWeight', value: input.bitsPerWeight, low: input.bitsPerWeight, high: input.bitsPerWeight, unit: 'bits', isDefault: false, why: 'given', source: POPE_2022 },
-      { name: 'memoryBandwidthGBs', value: input.memoryBandwidthGBs, low: input.memoryBandwidthGBs, high: input.memoryBandwidthGBs, unit: 'GB/s', isDefault: false, why: 'hardware table', source: null },
+      {
+        name: 'activeParamsB',
+        value: input.activeParamsB,
+        low: input.activeParamsB,
+        high: input.activeParamsB,
+        unit: 'billion',
+        isDefault: false,
+        why: 'given',
+        source: null,
+      },
+      {
+        name: 'bitsPerWeight',
+        value: input.bitsPerWeight,
+        low: input.bitsPerWeight,
+        high: input.bitsPerWeight,
+        unit: 'bits',
+        isDefault: false,
+        why: 'given',
+        source: POPE_2022,
+      },
+      {
+        name: 'memoryBandwidthGBs',
+        value: input.memoryBandwidthGBs,
+        low: input.memoryBandwidthGBs,
+        high: input.memoryBandwidthGBs,
+        unit: 'GB/s',
+        isDefault: false,
+        why: 'hardware table',
+        source: null,
+      },
       eff,
       power,
     ],

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { footprint } from './footprint.ts'
 import { CO2JS_VERSION, countryFromLocale, countryGridFactor, gridCountries, gridFactorFor, userGridFactor, userPriceFactor } from './grid-factors.ts'
-import { joulesFromKWh, kWhFromJoules } from './units.ts'
+import { joulesFromKWh, kWhFromJoules } from '../contract/units.ts'
 import { REPO_ROOT } from '../../test/helpers.ts'
 
 describe('grid factors from CO2.js (Ember yearly averages)', () => {
@@ -43,7 +43,7 @@ describe('grid factors from CO2.js (Ember yearly averages)', () => {
     expect(countryFromLocale(locale)).toBe(iso3)
   })
 
-  it('prefers the user value over the country average, and says it is the user\'s', () => {
+  it("prefers the user value over the country average, and says it is the user's", () => {
     const choice = gridFactorFor({ countryIso3: 'POL', gridOverrideGPerKWh: 120 })
     expect(choice?.factor.value).toBe(120)
     expect(choice?.factor.origin).toBe('user')
@@ -114,7 +114,7 @@ describe('footprint', () => {
     const [lo, hi] = fp.co2eRangeKg ?? [0, 0]
     expect(lo).toBeLessThan(fp.co2eKg ?? 0)
     expect(hi).toBeGreaterThan(fp.co2eKg ?? 0)
-    expect(lo).toBeCloseTo(10 * 0.95 * country.value * 0.9 / 1000, 9)
+    expect(lo).toBeCloseTo((10 * 0.95 * country.value * 0.9) / 1000, 9)
     expect(fp.factors.map((f) => f.id)).toEqual(['exact', country.id, 'price:user'])
   })
 

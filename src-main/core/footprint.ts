@@ -1,6 +1,6 @@
 import type { Footprint, Range } from '../contract/footprint.ts'
 import type { Factor } from '../contract/provenance.ts'
-import { kgFromGrams, kWhFromJoules } from './units.ts'
+import { kgFromGrams, kWhFromJoules } from '../contract/units.ts'
 
 export interface FootprintContext {
   method: Footprint['method']

@@ -2,6 +2,7 @@ import { averageIntensity } from '@tgwf/co2'
 import countries from 'i18n-iso-countries'
 import type { Factor, Source } from '../contract/provenance.ts'
 import type { Country } from '../contract/settings.ts'
+import { message } from '../contract/messages.ts'
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' })
 
@@ -46,6 +47,7 @@ export function countryGridFactor(iso3: string): Factor | null {
     origin: 'dataset',
     source: EMBER_SOURCE,
     note: LOCATION_NOTE,
+    text: { label: message('factor.grid-country', { country: name }), note: message('factor.grid-country-note') },
     // A yearly average applied to particular hours: Wattprint's ±10% assumption, not Ember's.
     low: value * 0.9,
     high: value * 1.1,
@@ -63,6 +65,7 @@ export function userGridFactor(gPerKWh: number): Factor {
     origin: 'user',
     source: null,
     note: 'Set in Settings; Wattprint does not check it.',
+    text: { label: message('factor.grid-user'), note: message('factor.grid-user-note') },
   }
 }
 
@@ -77,6 +80,7 @@ export function userPriceFactor(pricePerKWh: number, currency: string): Factor {
     origin: 'user',
     source: null,
     note: 'Set in Settings: a flat price per kWh.',
+    text: { label: message('factor.price-user'), note: message('factor.price-user-note') },
   }
 }
 
@@ -142,6 +146,10 @@ export function gridFactorFor(settings: { countryIso3: string; gridOverrideGPerK
         `Market-based (GHG Protocol Scope 2): the ${share}% of your electricity covered by a renewable contract counts ` +
         `as zero operational emissions; the rest at the country average (${country.value} g CO2e/kWh, Ember via CO2.js). ` +
         'Location-based figures, what the grid actually emitted, are higher.',
+      text: {
+        label: message('factor.grid-market', { country: country.label, share }),
+        note: message('factor.grid-market-note', { share, grid: country.value }),
+      },
     },
   }
 }
@@ -158,5 +166,6 @@ export function userWaterFactor(lPerKWh: number | null): Factor | null {
     origin: 'user',
     source: null,
     note: 'Off-site water consumed to generate your electricity. Set in Settings; Wattprint bundles no verified default.',
+    text: { label: message('factor.water-user'), note: message('factor.water-user-note') },
   }
 }

@@ -43,7 +43,12 @@ export function historyBuckets(rows: readonly BucketInput[], report: Report): Pi
         maxPowerW: maxes.length ? maxes.reduce((a, b) => a + b, 0) : null,
         samples: group.reduce((s, r) => s + r.samples, 0),
         gaps: group.reduce((s, r) => s + r.gaps, 0),
-        devices: group.map((r) => ({ deviceId: r.deviceId, energyJ: r.energyJ, meanPowerW: r.integratedS > 0 ? r.energyJ / r.integratedS : null, maxPowerW: r.maxPowerW })),
+        devices: group.map((r) => ({
+          deviceId: r.deviceId,
+          energyJ: r.energyJ,
+          meanPowerW: r.integratedS > 0 ? r.energyJ / r.integratedS : null,
+          maxPowerW: r.maxPowerW,
+        })),
       }
     })
   return { buckets, devices: [...devices.entries()].map(([deviceId, name]) => ({ deviceId, name })) }

@@ -70,7 +70,14 @@ describe('energy integration (trapezoid rule)', () => {
   it('treats a missing reading as unknown, not as zero watts', () => {
     const outcome = intervalEnergy({ tMs: 0, powerW: 250 }, { tMs: 1000, powerW: null }, MAX_GAP_S)
     expect(outcome.kind).toBe('missing')
-    const totals = integrateSeries([{ tMs: 0, powerW: 250 }, { tMs: 1000, powerW: null }, { tMs: 2000, powerW: 250 }], MAX_GAP_S)
+    const totals = integrateSeries(
+      [
+        { tMs: 0, powerW: 250 },
+        { tMs: 1000, powerW: null },
+        { tMs: 2000, powerW: 250 },
+      ],
+      MAX_GAP_S,
+    )
     expect(totals.energyJ).toBe(0)
     expect(totals.missingIntervals).toBe(2)
   })

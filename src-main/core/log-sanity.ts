@@ -33,7 +33,10 @@ export function detectFrozenPower(
  */
 export function looksInterleaved(timesMs: readonly number[]): boolean {
   if (timesMs.length < 4) return false
-  const intervals = timesMs.slice(1).map((t, i) => t - (timesMs[i] ?? t)).sort((a, b) => a - b)
+  const intervals = timesMs
+    .slice(1)
+    .map((t, i) => t - (timesMs[i] ?? t))
+    .sort((a, b) => a - b)
   const p90 = intervals[Math.floor(intervals.length * 0.9)] ?? 0
   if (p90 <= 0) return false
   const tiny = intervals.filter((d) => d < p90 / 20).length

@@ -6,13 +6,20 @@ import { planImport, type StoredReading } from './overlap.ts'
 const instants = fc.uniqueArray(fc.integer({ min: 0, max: 100_000 }), { maxLength: 60 }).map((a) => a.sort((x, y) => x - y))
 
 /** Stored readings as the sampler writes them: each integrated against the previous if within 10 s. */
-const storedArb = instants.map((ts): StoredReading[] => ts.map((t, i) => ({ tMs: t, intervalS: i > 0 && t - (ts[i - 1] ?? 0) <= 10_000 ? (t - (ts[i - 1] ?? 0)) / 1000 : null })))
+const storedArb = instants.map((ts): StoredReading[] =>
+  ts.map((t, i) => ({ tMs: t, intervalS: i > 0 && t - (ts[i - 1] ?? 0) <= 10_000 ? (t - (ts[i - 1] ?? 0)) / 1000 : null })),
+)
 
 describe('planImport: what an import may add', () => {
   it('adds nothing when the same readings are already stored', () => {
     fc.assert(
       fc.property(storedArb, (stored) => {
-        expect(planImport(stored.map((s) => s.tMs), stored).every((s) => !s.keep)).toBe(true)
+        expect(
+          planImport(
+            stored.map((s) => s.tMs),
+            stored,
+          ).every((s) => !s.keep),
+        ).toBe(true)
       }),
     )
   })

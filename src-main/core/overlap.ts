@@ -31,9 +31,7 @@ export function planImport(
   stored: readonly StoredReading[],
   coveredElsewhere: (tMs: number) => boolean = () => false,
 ): ImportStep[] {
-  const intervals = stored
-    .filter((s) => s.intervalS !== null)
-    .map((s) => ({ fromMs: s.tMs - Math.round((s.intervalS ?? 0) * 1000), toMs: s.tMs }))
+  const intervals = stored.filter((s) => s.intervalS !== null).map((s) => ({ fromMs: s.tMs - Math.round((s.intervalS ?? 0) * 1000), toMs: s.tMs }))
   const steps: ImportStep[] = []
   let i = 0 // first interval that may still contain a reading
   let k = 0 // first stored reading not before the previous imported one

@@ -3,13 +3,19 @@ import fc from 'fast-check'
 import { ScenarioSchema, type Lever } from '../contract/scenario.ts'
 import { bundledDataPack } from './data-pack.ts'
 import { countryGridFactor } from './grid-factors.ts'
-import { applyLever, baselineWorkload, evaluate, LeverError, runScenario, type LeverData, type Workload } from './scenarios.ts'
+import { WattprintError } from '../contract/errors.ts'
+import { message } from '../contract/messages.ts'
+import { applyLever, baselineWorkload, evaluate, runScenario, type LeverData, type Workload } from './scenarios.ts'
 
 const data: LeverData = {
   pack: bundledDataPack(),
   gridGCo2ePerKWh: (iso3) => countryGridFactor(iso3)?.value ?? null,
   home: { gridGCo2ePerKWh: 300, pricePerKWh: 0.25 },
-  cloud: { pue: 1.1, wueLPerKWh: 0.26, pueSource: 'Google 2023', wueSource: 'Meta 2021' },
+  cloud: {
+    pue: 1.1,
+    wueLPerKWh: 0.26,
+    sources: [{ title: 'Environmental Report 2023', publisher: 'Google', year: 2023, url: 'https://sustainability.google/reports/', locator: 'PUE' }],
+  },
 }
 
 const workload = fc.record({
@@ -61,23 +67,31 @@ describe('what-if levers', () => {
   })
 
   it('quantizing 16 → 4 bits quarters the energy (memory-bound decoding), citing Pope et al.', () => {
-    const step = applyLever({ itEnergyKWh: 10, pue: 1, gridGCo2ePerKWh: 100, wueLPerKWh: 0, electricityWaterLPerKWh: 0, pricePerKWh: null }, { type: 'quantization', fromBits: 16, toBits: 4 }, data)
+    const step = applyLever(
+      { itEnergyKWh: 10, pue: 1, gridGCo2ePerKWh: 100, wueLPerKWh: 0, electricityWaterLPerKWh: 0, pricePerKWh: null },
+      { type: 'quantization', fromBits: 16, toBits: 4 },
+      data,
+    )
     expect(step.workload.itEnergyKWh).toBe(2.5)
-    expect(step.citation).toMatch(/2211\.05102/)
+    expect(step.sources[0]?.url).toMatch(/2211\.05102/)
   })
 
   it('moving from an RTX 3090 to an RTX 4090 saves energy by the ratio of their FLOP/s per watt', () => {
     const pack = bundledDataPack()
     const a = pack.hardware.find((h) => h.id === 'nvidia-rtx-3090')
     const b = pack.hardware.find((h) => h.id === 'nvidia-rtx-4090')
-    const step = applyLever({ itEnergyKWh: 1, pue: 1, gridGCo2ePerKWh: 0, wueLPerKWh: 0, electricityWaterLPerKWh: 0, pricePerKWh: null }, { type: 'hardware', fromId: 'nvidia-rtx-3090', toId: 'nvidia-rtx-4090' }, data)
-    expect(step.workload.itEnergyKWh).toBeCloseTo(((a?.denseTflops ?? 0) / (a?.tdpW ?? 1)) / ((b?.denseTflops ?? 0) / (b?.tdpW ?? 1)), 12)
+    const step = applyLever(
+      { itEnergyKWh: 1, pue: 1, gridGCo2ePerKWh: 0, wueLPerKWh: 0, electricityWaterLPerKWh: 0, pricePerKWh: null },
+      { type: 'hardware', fromId: 'nvidia-rtx-3090', toId: 'nvidia-rtx-4090' },
+      data,
+    )
+    expect(step.workload.itEnergyKWh).toBeCloseTo((a?.denseTflops ?? 0) / (a?.tdpW ?? 1) / ((b?.denseTflops ?? 0) / (b?.tdpW ?? 1)), 12)
     expect(step.workload.itEnergyKWh).toBeLessThan(1)
   })
 
   it('refuses unknown hardware and countries with a message naming them', () => {
     const w = { itEnergyKWh: 1, pue: 1, gridGCo2ePerKWh: 0, wueLPerKWh: 0, electricityWaterLPerKWh: 0, pricePerKWh: null }
-    expect(() => applyLever(w, { type: 'hardware', fromId: 'nvidia-rtx-9999', toId: 'nvidia-rtx-4090' }, data)).toThrow(LeverError)
+    expect(() => applyLever(w, { type: 'hardware', fromId: 'nvidia-rtx-9999', toId: 'nvidia-rtx-4090' }, data)).toThrow(WattprintError)
     expect(() => applyLever(w, { type: 'grid', countryIso3: 'XYZ' }, data)).toThrow(/XYZ/)
   })
 })
@@ -85,7 +99,12 @@ describe('what-if levers', () => {
 describe('scenario baselines', () => {
   const ctx = { gridGCo2ePerKWh: (iso3: string) => countryGridFactor(iso3)?.value ?? null, electricityWaterLPerKWh: null }
   it('a fine-tune baseline is its FLOPs-route energy at PUE 1 (the site adds its own)', () => {
-    const scenario = ScenarioSchema.parse({ name: 'ft', baseline: { kind: 'finetune', paramsB: 8, tokensB: 1, method: 'full', hardwareId: 'nvidia-rtx-4090' }, site: { countryIso3: 'FRA' }, variants: [] })
+    const scenario = ScenarioSchema.parse({
+      name: 'ft',
+      baseline: { kind: 'finetune', paramsB: 8, tokensB: 1, method: 'full', hardwareId: 'nvidia-rtx-4090' },
+      site: { countryIso3: 'FRA' },
+      variants: [],
+    })
     const base = baselineWorkload(scenario, bundledDataPack(), ctx)
     // 6 × 8e9 × 1e9 FLOPs at 165.2 TFLOP/s × MFU 0.4, at 450 W.
     const hours = (6 * 8e9 * 1e9) / (165.2e12 * 0.4) / 3600
@@ -93,10 +112,15 @@ describe('scenario baselines', () => {
   })
 
   it('an inference baseline is tokens × energy per token', () => {
-    const scenario = ScenarioSchema.parse({ name: 'inf', baseline: { kind: 'inference', tokens: 3.6e6, paramsB: 8, bitsPerWeight: 4, hardwareId: 'nvidia-rtx-4090' }, site: { countryIso3: 'FRA' }, variants: [] })
+    const scenario = ScenarioSchema.parse({
+      name: 'inf',
+      baseline: { kind: 'inference', tokens: 3.6e6, paramsB: 8, bitsPerWeight: 4, hardwareId: 'nvidia-rtx-4090' },
+      site: { countryIso3: 'FRA' },
+      variants: [],
+    })
     const base = baselineWorkload(scenario, bundledDataPack(), ctx)
     // 4 GB per token at 1,008 GB/s × 0.7, at 450 W: J per token = 450 / (705.6 / 4).
-    expect(base.workload.itEnergyKWh).toBeCloseTo((3.6e6 * (450 / (1008 * 0.7 / 4))) / 3.6e6, 6)
+    expect(base.workload.itEnergyKWh).toBeCloseTo((3.6e6 * (450 / ((1008 * 0.7) / 4))) / 3.6e6, 6)
   })
 })
 
@@ -113,7 +137,14 @@ describe('scenarios', () => {
       ],
     })
     const pol = countryGridFactor('POL')?.value ?? 0
-    const result = runScenario(scenario, { label: 'Baseline', workload: { itEnergyKWh: 100, pue: 1, gridGCo2ePerKWh: pol, wueLPerKWh: 0, electricityWaterLPerKWh: 0, pricePerKWh: 0.3 } }, data)
+    const result = runScenario(
+      scenario,
+      {
+        label: message('text', { text: 'Baseline' }),
+        workload: { itEnergyKWh: 100, pue: 1, gridGCo2ePerKWh: pol, wueLPerKWh: 0, electricityWaterLPerKWh: 0, pricePerKWh: 0.3 },
+      },
+      data,
+    )
     expect(result.baseline.outcome).toMatchObject({ energyKWh: 100, cost: 30 })
     const [quant, france, cloud] = result.variants
     expect(quant?.deltaPct.energyKWh).toBeCloseTo(-75, 9)
@@ -121,6 +152,6 @@ describe('scenarios', () => {
     expect(france?.delta.co2eKg).toBeLessThan(0)
     expect(cloud?.outcome.energyKWh).toBeCloseTo(110, 9)
     expect(cloud?.outcome.waterL).toBeCloseTo(26, 9)
-    expect(cloud?.steps[0]?.citation).toMatch(/Google/)
+    expect(cloud?.steps[0]?.sources.map((s) => s.publisher).join()).toMatch(/Google/)
   })
 })

@@ -2,7 +2,10 @@ import type { Outcome, Lever, Scenario, ScenarioResult } from '../contract/scena
 import type { Source } from '../contract/provenance.ts'
 import type { DataPack } from '../contract/reference.ts'
 import { runEnergyKWh } from './comparisons.ts'
-import { ratioOrNull } from './units.ts'
+import { kWhFromJoules, ratioOrNull } from '../contract/units.ts'
+import { badInput, WattprintError } from '../contract/errors.ts'
+import { message, type Message } from '../contract/messages.ts'
+import { EMBER_SOURCE } from './grid-factors.ts'
 import { compareFinetune, flopsPerTokenFactor, KAPLAN_2020, POPE_2022, HU_2021_LORA } from './estimators.ts'
 import { estimateInference, estimateTraining } from './estimate-report.ts'
 
@@ -35,20 +38,16 @@ export interface LeverData {
   pack: DataPack
   gridGCo2ePerKWh(iso3: string): number | null
   home: { gridGCo2ePerKWh: number; pricePerKWh: number | null }
-  cloud: { pue: number; wueLPerKWh: number; pueSource: string; wueSource: string }
+  cloud: { pue: number; wueLPerKWh: number; sources: Source[] }
 }
 
 export interface LeverStep {
   workload: Workload
-  formula: string
-  citation: string
+  formula: Message
+  sources: Source[]
+  /** The user's own figure or settings, when the lever rests on them rather than on a source. */
+  basis: Message | null
 }
-
-export class LeverError extends Error {
-  override readonly name = 'LeverError'
-}
-
-const cite = (s: Source): string => `${s.publisher.split(',')[0]} et al. ${s.year}, ${s.url} (${s.locator})`
 
 const GHG_SCOPE2: Source = {
   title: 'GHG Protocol Scope 2 Guidance',
@@ -58,76 +57,83 @@ const GHG_SCOPE2: Source = {
   locator: 'Chapter 6: market-based method, contractual instruments',
 }
 
-/** Applies one lever: a pure function of the workload, with its formula and citation. */
+const GREEN_GRID_PUE: Source = {
+  title: 'PUE: A Comprehensive Examination of the Metric (White Paper 49)',
+  publisher: 'The Green Grid',
+  year: 2012,
+  url: 'https://www.thegreengrid.org',
+  locator: 'Section 2: definition, PUE = total facility energy ÷ IT equipment energy',
+}
+
+/** Three significant digits, still a number (each reader writes it in their own language). */
+const sig = (x: number): number => Number(x.toPrecision(3))
+
+/** Applies one lever: a pure function of the workload, with its formula and what it rests on. */
 export function applyLever(w: Workload, lever: Lever, data: LeverData): LeverStep {
+  const step = (workload: Workload, formula: Message, sources: Source[], basis: Message | null = null): LeverStep => ({ workload, formula, sources, basis })
   switch (lever.type) {
     case 'distillation': {
       const ratio = lever.studentParamsB / lever.teacherParamsB
-      return {
-        workload: { ...w, itEnergyKWh: w.itEnergyKWh * ratio },
-        formula: `energy × student/teacher active parameters = × ${lever.studentParamsB}/${lever.teacherParamsB} (forward pass ≈ 2N FLOPs per token)`,
-        citation: cite(KAPLAN_2020),
-      }
+      return step(
+        { ...w, itEnergyKWh: w.itEnergyKWh * ratio },
+        message('lever.distillation', { student: lever.studentParamsB, teacher: lever.teacherParamsB }),
+        [KAPLAN_2020],
+      )
     }
     case 'quantization': {
       const ratio = lever.toBits / lever.fromBits
-      return {
-        workload: { ...w, itEnergyKWh: w.itEnergyKWh * ratio },
-        formula: `memory-bound decoding: energy × bits after/before = × ${lever.toBits}/${lever.fromBits} (an upper bound on the saving: compute-bound phases such as prompt processing gain less)`,
-        citation: cite(POPE_2022),
-      }
+      return step({ ...w, itEnergyKWh: w.itEnergyKWh * ratio }, message('lever.quantization', { to: lever.toBits, from: lever.fromBits }), [POPE_2022])
     }
     case 'finetune-instead-of-pretrain': {
-      const c = compareFinetune({ activeParamsB: lever.paramsB, finetuneTokensB: lever.finetuneTokensB, pretrainTokensB: lever.pretrainTokensB, method: lever.method })
-      return {
-        workload: { ...w, itEnergyKWh: w.itEnergyKWh * c.shareOfPretraining },
-        formula: `energy × (${lever.method === 'full' ? 6 : 4}·N·D_finetune) ÷ (6·N·D_pretrain) = × ${c.shareOfPretraining.toPrecision(3)}`,
-        citation: [KAPLAN_2020, ...(lever.method === 'full' ? [] : [HU_2021_LORA])].map(cite).join('; '),
-      }
+      const c = compareFinetune({
+        activeParamsB: lever.paramsB,
+        finetuneTokensB: lever.finetuneTokensB,
+        pretrainTokensB: lever.pretrainTokensB,
+        method: lever.method,
+      })
+      return step(
+        { ...w, itEnergyKWh: w.itEnergyKWh * c.shareOfPretraining },
+        message('lever.finetune', { k: lever.method === 'full' ? 6 : 4, share: sig(c.shareOfPretraining) }),
+        lever.method === 'full' ? [KAPLAN_2020] : [KAPLAN_2020, HU_2021_LORA],
+      )
     }
     case 'pue':
-      return { workload: { ...w, pue: lever.pue }, formula: `facility energy = IT energy × PUE ${lever.pue}`, citation: 'The Green Grid, PUE: A Comprehensive Examination of the Metric (2012), https://www.thegreengrid.org' }
+      return step({ ...w, pue: lever.pue }, message('lever.pue', { pue: lever.pue }), [GREEN_GRID_PUE])
     case 'grid': {
       const g = data.gridGCo2ePerKWh(lever.countryIso3)
-      if (g === null) throw new LeverError(`grid: no grid figure for "${lever.countryIso3}"`)
-      return { workload: { ...w, gridGCo2ePerKWh: g }, formula: `grid intensity = Ember yearly average for ${lever.countryIso3}: ${g} g CO2e/kWh`, citation: 'Ember, Yearly electricity data, via CO2.js (@tgwf/co2), https://ember-climate.org/data/data-explorer/' }
+      if (g === null) throw badInput('scenario.no-grid', { iso3: lever.countryIso3 }, 'countryIso3')
+      return step({ ...w, gridGCo2ePerKWh: g }, message('lever.grid', { iso3: lever.countryIso3, grid: g }), [EMBER_SOURCE])
     }
     case 'renewable-share':
-      return {
-        workload: { ...w, gridGCo2ePerKWh: w.gridGCo2ePerKWh * (1 - lever.percent / 100) },
-        formula: `market-based: grid intensity × (1 − ${lever.percent}% covered by renewable contracts)`,
-        citation: cite(GHG_SCOPE2),
-      }
+      return step({ ...w, gridGCo2ePerKWh: w.gridGCo2ePerKWh * (1 - lever.percent / 100) }, message('lever.renewable-share', { percent: lever.percent }), [
+        GHG_SCOPE2,
+      ])
     case 'hardware': {
       const from = data.pack.hardware.find((h) => h.id === lever.fromId)
       const to = data.pack.hardware.find((h) => h.id === lever.toId)
-      if (!from || !to) throw new LeverError(`hardware: unknown id "${!from ? lever.fromId : lever.toId}"`)
-      if (!from.denseTflops || !to.denseTflops) throw new LeverError('hardware: both devices need a published dense TFLOP/s figure')
+      if (!from || !to) throw badInput('scenario.unknown-hardware', { id: !from ? lever.fromId : lever.toId }, !from ? 'fromId' : 'toId')
+      if (!from.denseTflops || !to.denseTflops) throw badInput('scenario.hardware-without-flops', {}, 'toId')
       const ratio = from.denseTflops / from.tdpW / (to.denseTflops / to.tdpW)
-      return {
-        workload: { ...w, itEnergyKWh: w.itEnergyKWh * ratio },
-        formula: `energy × (peak FLOP/s per W of ${from.name}) ÷ (that of ${to.name}) = × ${ratio.toPrecision(3)} (same work, same utilisation, TDP as power)`,
-        citation: `${from.source.publisher}, ${from.source.title}; ${to.source.publisher}, ${to.source.title}`,
-      }
+      return step({ ...w, itEnergyKWh: w.itEnergyKWh * ratio }, message('lever.hardware', { from: from.name, to: to.name, ratio: sig(ratio) }), [
+        from.source,
+        to.source,
+      ])
     }
     case 'time-shift':
-      return {
-        workload: { ...w, gridGCo2ePerKWh: lever.gCo2ePerKWh },
-        formula: `grid intensity at the chosen hour = ${lever.gCo2ePerKWh} g CO2e/kWh (your figure: Wattprint bundles no hourly data)`,
-        citation: 'Your own figure (e.g. from your supplier or a live grid map)',
-      }
+      return step({ ...w, gridGCo2ePerKWh: lever.gCo2ePerKWh }, message('lever.time-shift', { grid: lever.gCo2ePerKWh }), [], message('cite.user-figure'))
     case 'location':
       return lever.to === 'local'
-        ? {
-            workload: { ...w, pue: 1, wueLPerKWh: 0, gridGCo2ePerKWh: data.home.gridGCo2ePerKWh, pricePerKWh: data.home.pricePerKWh },
-            formula: 'local: PUE 1, no cooling water, your grid and price',
-            citation: 'Your settings',
-          }
-        : {
-            workload: { ...w, pue: data.cloud.pue, wueLPerKWh: data.cloud.wueLPerKWh },
-            formula: `cloud: PUE ${data.cloud.pue}, on-site water ${data.cloud.wueLPerKWh} L/kWh`,
-            citation: `${data.cloud.pueSource}; ${data.cloud.wueSource}`,
-          }
+        ? step(
+            { ...w, pue: 1, wueLPerKWh: 0, gridGCo2ePerKWh: data.home.gridGCo2ePerKWh, pricePerKWh: data.home.pricePerKWh },
+            message('lever.local'),
+            [],
+            message('cite.user-settings'),
+          )
+        : step(
+            { ...w, pue: data.cloud.pue, wueLPerKWh: data.cloud.wueLPerKWh },
+            message('lever.cloud', { pue: data.cloud.pue, wue: data.cloud.wueLPerKWh }),
+            data.cloud.sources,
+          )
   }
 }
 
@@ -136,7 +142,7 @@ function pct(delta: number, base: number | null): number | null {
 }
 
 /** Runs a scenario: the baseline workload and each variant's levers applied in order, side by side. */
-export function runScenario(scenario: Scenario, baseline: { label: string; workload: Workload }, data: LeverData, notes: string[] = []): ScenarioResult {
+export function runScenario(scenario: Scenario, baseline: { label: Message; workload: Workload }, data: LeverData, notes: Message[] = []): ScenarioResult {
   const base = evaluate(baseline.workload)
   return {
     name: scenario.name,
@@ -148,7 +154,7 @@ export function runScenario(scenario: Scenario, baseline: { label: string; workl
       for (const lever of variant.levers) {
         const step = applyLever(w, lever, data)
         w = step.workload
-        steps.push({ lever: lever.type, formula: step.formula, citation: step.citation })
+        steps.push({ lever: lever.type, formula: step.formula, sources: step.sources, basis: step.basis })
       }
       const outcome = evaluate(w)
       const delta = {
@@ -178,13 +184,8 @@ export function runScenario(scenario: Scenario, baseline: { label: string; workl
 export function cloudDefaults(pack: DataPack): LeverData['cloud'] {
   const pue = pack.factors.find((f) => f.id === 'pue-google-fleet-2023')
   const wue = pack.factors.find((f) => f.id === 'wue-meta-2021')
-  if (!pue || !wue) throw new LeverError(`data pack ${pack.version} lacks the cloud PUE/WUE factors`)
-  return {
-    pue: pue.value,
-    wueLPerKWh: wue.value,
-    pueSource: `${pue.label}: ${pue.source.publisher}, ${pue.source.url}`,
-    wueSource: `${wue.label}: ${wue.source.publisher}, ${wue.source.url}`,
-  }
+  if (!pue || !wue) throw new WattprintError('failure', 'scenario.pack-lacks-cloud', { version: pack.version })
+  return { pue: pue.value, wueLPerKWh: wue.value, sources: [pue.source, wue.source] }
 }
 
 /**
@@ -195,42 +196,81 @@ export function baselineWorkload(
   scenario: Scenario,
   pack: DataPack,
   ctx: { gridGCo2ePerKWh(iso3: string): number | null; electricityWaterLPerKWh: number | null; measuredKWh?: number },
-): { label: string; workload: Workload; notes: string[] } {
+): { label: Message; workload: Workload; notes: Message[] } {
   const siteGrid = ctx.gridGCo2ePerKWh(scenario.site.countryIso3)
-  if (siteGrid === null) throw new LeverError(`site.countryIso3: no grid figure for "${scenario.site.countryIso3}"`)
-  const notes: string[] = []
+  if (siteGrid === null) throw badInput('scenario.no-grid', { iso3: scenario.site.countryIso3 }, 'site.countryIso3')
+  const notes: Message[] = []
   const water = ctx.electricityWaterLPerKWh ?? 0
-  if (ctx.electricityWaterLPerKWh === null) {
-    notes.push('Off-site water (for generating the electricity) is not counted: no verified L/kWh figure is bundled; set yours in Settings.')
+  if (ctx.electricityWaterLPerKWh === null) notes.push(message('scenario.note-no-water'))
+  const site = {
+    pue: scenario.site.pue,
+    gridGCo2ePerKWh: siteGrid,
+    wueLPerKWh: scenario.site.wueLPerKWh,
+    electricityWaterLPerKWh: water,
+    pricePerKWh: scenario.site.pricePerKWh,
   }
-  const site = { pue: scenario.site.pue, gridGCo2ePerKWh: siteGrid, wueLPerKWh: scenario.site.wueLPerKWh, electricityWaterLPerKWh: water, pricePerKWh: scenario.site.pricePerKWh }
   const b = scenario.baseline
   switch (b.kind) {
     case 'energy':
-      return { label: b.label, workload: { ...site, itEnergyKWh: b.itEnergyKWh }, notes }
+      return { label: message('text', { text: b.label }), workload: { ...site, itEnergyKWh: b.itEnergyKWh }, notes }
     case 'measured': {
-      if (ctx.measuredKWh === undefined) throw new LeverError('baseline: measured energy is not available here')
-      return { label: `Measured ${b.since.slice(0, 10)} → ${b.until.slice(0, 10)}`, workload: { ...site, itEnergyKWh: ctx.measuredKWh }, notes }
+      if (ctx.measuredKWh === undefined) throw badInput('scenario.needs-history', {}, 'baseline')
+      return {
+        label: message('scenario.label-measured', { since: b.since.slice(0, 10), until: b.until.slice(0, 10) }),
+        workload: { ...site, itEnergyKWh: ctx.measuredKWh },
+        notes,
+      }
     }
     case 'finetune': {
-      const e = estimateTraining({ paramsB: b.paramsB, tokensB: b.tokensB, hardwareId: b.hardwareId, pue: 1, hostOverhead: 1 }, pack, flopsPerTokenFactor(b.method))
-      notes.push(`Baseline: ${b.method} fine-tune of ${b.paramsB}B parameters on ${b.tokensB}B tokens, ${e.formula.split(';')[0]} (defaults: ${e.assumptions.filter((a) => a.isDefault).map((a) => a.name).join(', ')}).`)
-      return { label: `${b.method} fine-tune, ${b.paramsB}B × ${b.tokensB}B tokens`, workload: { ...site, itEnergyKWh: e.energyMWh * 1000 }, notes }
+      const e = estimateTraining(
+        { paramsB: b.paramsB, tokensB: b.tokensB, hardwareId: b.hardwareId, pue: 1, hostOverhead: 1 },
+        pack,
+        flopsPerTokenFactor(b.method),
+      )
+      notes.push(
+        message('scenario.note-finetune', {
+          method: b.method,
+          params: b.paramsB,
+          tokens: b.tokensB,
+          formula: e.formula.split(';')[0] ?? '',
+          defaults: e.assumptions
+            .filter((a) => a.isDefault)
+            .map((a) => a.name)
+            .join(', '),
+        }),
+      )
+      return {
+        label: message('scenario.label-finetune', { method: b.method, params: b.paramsB, tokens: b.tokensB }),
+        workload: { ...site, itEnergyKWh: e.energyMWh * 1000 },
+        notes,
+      }
     }
     case 'inference': {
       const e = estimateInference({ paramsB: b.paramsB, bitsPerWeight: b.bitsPerWeight, hardwareId: b.hardwareId }, pack, [1, 1])
-      notes.push(`Baseline: ${b.tokens.toLocaleString('en')} tokens at ${e.energyPerTokenJ.toPrecision(3)} J per token (${e.formula}).`)
-      return { label: `${b.tokens.toLocaleString('en')} tokens, ${b.paramsB}B at ${b.bitsPerWeight} bits`, workload: { ...site, itEnergyKWh: (b.tokens * e.energyPerTokenJ) / 3.6e6 }, notes }
+      notes.push(message('scenario.note-inference', { tokens: b.tokens, perToken: sig(e.energyPerTokenJ), formula: e.formula }))
+      return {
+        label: message('scenario.label-inference', { tokens: b.tokens, params: b.paramsB, bits: b.bitsPerWeight }),
+        workload: { ...site, itEnergyKWh: kWhFromJoules(b.tokens * e.energyPerTokenJ) },
+        notes,
+      }
     }
     case 'training-run': {
       const run = pack.trainingRuns.find((r) => r.id === b.runId)
-      if (!run) throw new LeverError(`baseline.runId: unknown training run "${b.runId}" (list them with: wattprint references)`)
+      if (!run) throw badInput('scenario.unknown-run', { id: b.runId }, 'baseline.runId')
       const energy = runEnergyKWh(run)
-      if (!energy) throw new LeverError(`baseline.runId: ${run.model} has no published energy or GPU-hours × power to start from`)
+      if (!energy) throw badInput('scenario.run-without-energy', { model: run.model }, 'baseline.runId')
       const pue = run.pue ?? 1
-      notes.push(`Baseline energy ${energy.how}; at the run's ${run.pue ? `PUE ${run.pue}` : 'unpublished PUE (1 assumed)'} and ${run.gridGCo2ePerKWh !== null ? `published grid ${run.gridGCo2ePerKWh} g/kWh` : `your site's grid (${siteGrid} g/kWh): the run published none`}.`)
+      notes.push(
+        energy.derived
+          ? message('scenario.note-run-derived', { hours: run.gpuHours ?? 0, powerW: run.powerPerAcceleratorW ?? 0, pue, mwh: sig(energy.energyKWh / 1000) })
+          : message('scenario.note-run-published', { mwh: sig(energy.energyKWh / 1000) }),
+        run.pue ? message('scenario.note-run-pue', { pue: run.pue }) : message('scenario.note-run-no-pue'),
+        run.gridGCo2ePerKWh !== null
+          ? message('scenario.note-run-grid', { grid: run.gridGCo2ePerKWh })
+          : message('scenario.note-run-site-grid', { grid: siteGrid }),
+      )
       return {
-        label: run.model,
+        label: message('text', { text: run.model }),
         workload: { ...site, itEnergyKWh: energy.energyKWh / pue, pue, gridGCo2ePerKWh: run.gridGCo2ePerKWh ?? siteGrid },
         notes,
       }

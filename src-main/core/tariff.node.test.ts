@@ -10,7 +10,7 @@ describe('time-of-use tariff', () => {
     expect([21, 22, 0, 5, 6].map((h) => isPeakHour(h, overnight))).toEqual([false, true, true, true, false])
   })
 
-  it('prices each hour\'s energy at its own price: 1 kWh at 03:00 and 3 kWh at 12:00 cost 0.2 + 1.2', () => {
+  it("prices each hour's energy at its own price: 1 kWh at 03:00 and 3 kWh at 12:00 cost 0.2 + 1.2", () => {
     const hours = Array.from({ length: 24 }, (_, h) => (h === 3 ? 1 : h === 12 ? 3 : 0))
     const factor = tariffPriceFactor({ pricePerKWh: null, currency: 'EUR', tariff: tou }, hours)
     expect(factor?.value).toBeCloseTo(1.4 / 4, 12)

@@ -1,6 +1,7 @@
 import type { Factor } from '../contract/provenance.ts'
 import type { Tariff } from '../contract/settings.ts'
 import { userPriceFactor } from './grid-factors.ts'
+import { message } from '../contract/messages.ts'
 
 /** True when a local hour of day (0-23) is in the peak window [start, end), overnight windows included. */
 export function isPeakHour(hour: number, tariff: Extract<Tariff, { kind: 'time-of-use' }>): boolean {
@@ -40,5 +41,16 @@ export function tariffPriceFactor(
     note:
       `Peak ${t.peakPricePerKWh} ${settings.currency}/kWh from ${t.peakStartHour}:00 to ${t.peakEndHour}:00 local time, ` +
       `off-peak ${t.offPeakPricePerKWh} otherwise; ${Math.round(share * 100)}% of this period's energy fell in peak hours.`,
+    text: {
+      label: message('factor.price-tou'),
+      note: message('factor.price-tou-note', {
+        peak: t.peakPricePerKWh,
+        offPeak: t.offPeakPricePerKWh,
+        currency: settings.currency,
+        start: t.peakStartHour,
+        end: t.peakEndHour,
+        sharePct: Math.round(share * 100),
+      }),
+    },
   }
 }

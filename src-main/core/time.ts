@@ -40,3 +40,13 @@ export function localDateKey(tMs: number): string {
 export function startOfLocalDateMs(date: string): number {
   return DateTime.fromISO(date).startOf('day').toMillis()
 }
+
+/**
+ * The one reading of a date or time typed by a person, for every door (CLI flags, scenario files,
+ * API requests): ISO 8601; a date alone (2026-11-01) is local midnight, a time without an offset
+ * is local time, a time with `Z` or an offset is that instant. Null when it is not ISO 8601.
+ */
+export function parseInstant(text: string): number | null {
+  const dt = DateTime.fromISO(text.trim())
+  return dt.isValid ? dt.toMillis() : null
+}

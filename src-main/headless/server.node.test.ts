@@ -4,19 +4,19 @@ import { connect } from 'node:net'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DEMO_TRACE, REPO_ROOT, tempDir, waitFor } from '../../test/helpers.ts'
-import { WattprintService } from '../api/service.ts'
+import { createContext, type AppContext } from '../api/context.ts'
 import { startHeadlessServer, type HeadlessServer } from './server.ts'
 
-const running: { service: WattprintService; server: HeadlessServer }[] = []
+const running: { service: AppContext; server: HeadlessServer }[] = []
 afterEach(async () => {
   for (const { service, server } of running.splice(0)) {
     await server.close()
-    await service.stop()
+    await service.close()
   }
 })
 
 async function start(): Promise<HeadlessServer> {
-  const service = new WattprintService({
+  const service = createContext({
     dbPath: join(tempDir(), 'server.db'),
     host: 'headless',
     version: 'test',
@@ -25,13 +25,16 @@ async function start(): Promise<HeadlessServer> {
     locale: 'en-US',
   })
   service.start()
-  const server = await startHeadlessServer({ service, port: 0, staticDir: null })
+  const server = await startHeadlessServer({ context: service, port: 0, staticDir: null })
   running.push({ service, server })
   return server
 }
 
 /** A raw HTTP request, so the Host header and the body can be anything. */
-function raw(port: number, options: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function raw(
+  port: number,
+  options: { method?: string; path: string; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path, headers: options.headers }, (res) => {
       let body = ''
@@ -93,7 +96,12 @@ describe('headless host', () => {
     expect(cookie).not.toContain(s.token)
     // The page key does not open the API.
     const key = /=([^;]+);/.exec(cookie)?.[1] ?? ''
-    const api = await raw(s.port, { method: 'POST', path: '/api/invoke/settings:get', headers: { host: `127.0.0.1:${s.port}`, 'content-type': 'application/json', authorization: `Bearer ${key}`, cookie: `wattprint_page_${s.port}=${key}` }, body: '{}' })
+    const api = await raw(s.port, {
+      method: 'POST',
+      path: '/api/invoke/settings:get',
+      headers: { host: `127.0.0.1:${s.port}`, 'content-type': 'application/json', authorization: `Bearer ${key}`, cookie: `wattprint_page_${s.port}=${key}` },
+      body: '{}',
+    })
     expect(api.status).toBe(401)
   })
 
@@ -101,14 +109,17 @@ describe('headless host', () => {
     const s = await start()
     const headers = { host: `127.0.0.1:${s.port}`, authorization: `Bearer ${s.token}`, 'content-type': 'application/json' }
     const patch = JSON.stringify({ pricePerKWh: 9 })
-    const post = (extra: Record<string, string>): Promise<{ status: number }> => raw(s.port, { method: 'POST', path: '/api/invoke/settings:update', headers: { ...headers, ...extra }, body: patch })
+    const post = (extra: Record<string, string>): Promise<{ status: number }> =>
+      raw(s.port, { method: 'POST', path: '/api/invoke/settings:update', headers: { ...headers, ...extra }, body: patch })
     expect((await post({ origin: 'http://127.0.0.1:3000' })).status).toBe(403)
     expect((await post({ origin: 'null' })).status).toBe(403)
     expect((await post({ 'sec-fetch-site': 'cross-site' })).status).toBe(403)
     expect((await post({ 'sec-fetch-site': 'same-site' })).status).toBe(403)
     expect((await post({ 'content-type': 'text/plain' })).status).toBe(415)
     expect((await post({ 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(415)
-    const settings = JSON.parse((await raw(s.port, { method: 'POST', path: '/api/invoke/settings:get', headers, body: '{}' })).body) as { result: { pricePerKWh: number | null } }
+    const settings = JSON.parse((await raw(s.port, { method: 'POST', path: '/api/invoke/settings:get', headers, body: '{}' })).body) as {
+      result: { pricePerKWh: number | null }
+    }
     expect(settings.result.pricePerKWh).toBeNull()
     // The page's own requests pass.
     expect((await post({ origin: `http://127.0.0.1:${s.port}`, 'sec-fetch-site': 'same-origin' })).status).toBe(200)
@@ -118,14 +129,18 @@ describe('headless host', () => {
     const s = await start()
     const host = `127.0.0.1:${s.port}`
     const auth = { host, authorization: `Bearer ${s.token}` }
-    expect((await raw(s.port, { method: 'POST', path: '/api/invoke/%E0%A4%A', headers: { ...auth, 'content-type': 'application/json' }, body: '{}' })).status).toBe(400)
+    expect(
+      (await raw(s.port, { method: 'POST', path: '/api/invoke/%E0%A4%A', headers: { ...auth, 'content-type': 'application/json' }, body: '{}' })).status,
+    ).toBe(400)
     expect((await raw(s.port, { path: `/%zz?token=${s.token}`, headers: { host } })).status).toBe(400)
     const del = await raw(s.port, { method: 'DELETE', path: '/api/events', headers: auth })
     expect(del.status).toBe(405)
     expect(del.headers.allow).toBe('GET')
     expect((await raw(s.port, { method: 'POST', path: `/?token=${s.token}`, headers: { host } })).status).toBe(405)
     const twoHosts = await new Promise<number>((resolve, reject) => {
-      const socket = connect(s.port, '127.0.0.1', () => socket.end(`GET /?token=${s.token} HTTP/1.1\r\nHost: ${host}\r\nHost: evil.example\r\nConnection: close\r\n\r\n`))
+      const socket = connect(s.port, '127.0.0.1', () =>
+        socket.end(`GET /?token=${s.token} HTTP/1.1\r\nHost: ${host}\r\nHost: evil.example\r\nConnection: close\r\n\r\n`),
+      )
       let text = ''
       socket.on('data', (c) => (text += c.toString()))
       socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d+)/.exec(text)?.[1] ?? 0)))
@@ -134,7 +149,7 @@ describe('headless host', () => {
     expect([400, 403]).toContain(twoHosts)
   })
 
-  it('accepts a whole data pack on data:import and refuses bodies over each channel\'s limit', async () => {
+  it("accepts a whole data pack on data:import and refuses bodies over each channel's limit", async () => {
     const s = await start()
     const headers = { host: `127.0.0.1:${s.port}`, authorization: `Bearer ${s.token}`, 'content-type': 'application/json' }
     const pack = readFileSync(join(REPO_ROOT, 'resources', 'data', 'reference-data.json'), 'utf8')
@@ -148,10 +163,12 @@ describe('headless host', () => {
   it('drops an event-stream client that never reads instead of buffering for it', async () => {
     // A service stand-in whose pushes the test drives: 40 MB of frames, far more than the kernel's socket buffers.
     const listeners = new Set<(channel: string, payload: unknown) => void>()
-    const fake = { onPush: (l: (channel: string, payload: unknown) => void) => (listeners.add(l), () => listeners.delete(l)) }
-    const server = await startHeadlessServer({ service: fake as unknown as WattprintService, port: 0, staticDir: null, maxUnreadEventBytes: 1024 * 1024 })
+    const fake = { bus: { on: (l: (channel: string, payload: unknown) => void) => (listeners.add(l), () => listeners.delete(l)) } }
+    const server = await startHeadlessServer({ context: fake as unknown as AppContext, port: 0, staticDir: null, maxUnreadEventBytes: 1024 * 1024 })
     try {
-      const socket = connect(server.port, '127.0.0.1', () => socket.write(`GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nAuthorization: Bearer ${server.token}\r\n\r\n`))
+      const socket = connect(server.port, '127.0.0.1', () =>
+        socket.write(`GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nAuthorization: Bearer ${server.token}\r\n\r\n`),
+      )
       socket.pause() // never reads a byte
       socket.on('error', () => undefined)
       await waitFor(() => server.eventClients() === 1, 'the event-stream client to connect')
@@ -173,18 +190,21 @@ describe('headless host', () => {
   it('pushes samples over Server-Sent Events', async () => {
     const s = await start()
     const frames = await new Promise<string>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: s.port, path: '/api/events', headers: { host: `127.0.0.1:${s.port}`, authorization: `Bearer ${s.token}` } }, (res) => {
-        expect(res.headers['content-type']).toBe('text/event-stream')
-        let text = ''
-        res.setEncoding('utf8')
-        res.on('data', (chunk: string) => {
-          text += chunk
-          if (text.includes('event: telemetry:samples')) {
-            req.destroy()
-            resolve(text)
-          }
-        })
-      })
+      const req = request(
+        { host: '127.0.0.1', port: s.port, path: '/api/events', headers: { host: `127.0.0.1:${s.port}`, authorization: `Bearer ${s.token}` } },
+        (res) => {
+          expect(res.headers['content-type']).toBe('text/event-stream')
+          let text = ''
+          res.setEncoding('utf8')
+          res.on('data', (chunk: string) => {
+            text += chunk
+            if (text.includes('event: telemetry:samples')) {
+              req.destroy()
+              resolve(text)
+            }
+          })
+        },
+      )
       req.on('error', (e) => (String(e).includes('socket hang up') ? undefined : reject(e)))
       req.end()
     })

@@ -3,7 +3,8 @@ import { join } from 'node:path'
 import { tempDir } from '../../test/helpers.ts'
 import { bundledDataPack } from '../core/data-pack.ts'
 import { openDatabase } from './database.ts'
-import { DataPackError, DataPackStore } from './data-pack-store.ts'
+import { DataPackStore } from './data-pack-store.ts'
+import { WattprintError } from '../contract/errors.ts'
 
 function setup(): DataPackStore {
   return new DataPackStore(openDatabase(join(tempDir(), 'packs.db')), bundledDataPack())
@@ -31,7 +32,7 @@ describe('importing a newer reference data pack', () => {
     const badRun = { ...bundled.trainingRuns[0], pue: 0.5 }
     expect(() => store.import(newer({ trainingRuns: [badRun] }))).toThrow(/field "trainingRuns\.0\.pue"/)
     expect(() => store.import(newer({ hardware: [] }))).toThrow(/unknown hardwareId/)
-    expect(() => store.revert()).toThrow(DataPackError)
+    expect(() => store.revert()).toThrow(WattprintError)
     expect(store.active().origin).toBe('bundled')
   })
 })

@@ -1,19 +1,9 @@
 import type { DatabaseSync } from 'node:sqlite'
 import { DataPackSchema, type DataPack } from '../contract/reference.ts'
 import { compareVersions } from '../core/data-pack.ts'
-import { describeIssues } from '../contract/validation.ts'
-
-export class DataPackError extends Error {
-  override readonly name = 'DataPackError'
-}
-
-export interface DataPackStatus {
-  version: string
-  date: string
-  origin: 'bundled' | 'imported'
-  /** Imported packs, newest first (reverted ones included, marked). */
-  history: { version: string; date: string; importedMs: number; revertedMs: number | null }[]
-}
+import { fromZodError } from '../contract/validation.ts'
+import { WattprintError } from '../contract/errors.ts'
+import type { DataPackStatus } from '../contract/channels.ts'
 
 /**
  * Newer reference data without an app update: a pack is validated, must be newer than the one in
@@ -43,13 +33,13 @@ export class DataPackStore {
     try {
       raw = JSON.parse(text)
     } catch (error) {
-      throw new DataPackError(`not valid JSON (${(error as Error).message})`)
+      throw new WattprintError('bad-input', 'pack.not-json', { detail: (error as Error).message }, { field: 'json' })
     }
     const parsed = DataPackSchema.safeParse(raw)
-    if (!parsed.success) throw new DataPackError(describeIssues(parsed.error))
+    if (!parsed.success) throw fromZodError(parsed.error)
     const current = this.active().pack
     if (compareVersions(parsed.data.version, current.version) <= 0) {
-      throw new DataPackError(`version ${parsed.data.version} is not newer than the data in use (${current.version})`)
+      throw new WattprintError('bad-input', 'pack.not-newer', { version: parsed.data.version, current: current.version }, { field: 'version' })
     }
     this.db
       .prepare('INSERT INTO data_packs (version, date, json, imported_ms) VALUES (?, ?, ?, ?)')
@@ -60,19 +50,21 @@ export class DataPackStore {
   /** Goes back to the previous pack. */
   revert(nowMs = Date.now()): DataPack {
     const row = this.db.prepare('SELECT id FROM data_packs WHERE reverted_ms IS NULL ORDER BY id DESC LIMIT 1').get() as { id: number } | undefined
-    if (!row) throw new DataPackError(`nothing to revert: the bundled data (${this.bundled.version}) is in use`)
+    if (!row) throw new WattprintError('bad-input', 'pack.nothing-to-revert', { version: this.bundled.version })
     this.db.prepare('UPDATE data_packs SET reverted_ms = ? WHERE id = ?').run(nowMs, row.id)
     return this.active().pack
   }
 
   status(): DataPackStatus {
     const { pack, origin } = this.active()
-    const history = (this.db.prepare('SELECT version, date, imported_ms, reverted_ms FROM data_packs ORDER BY id DESC').all() as {
-      version: string
-      date: string
-      imported_ms: number
-      reverted_ms: number | null
-    }[]).map((r) => ({ version: r.version, date: r.date, importedMs: r.imported_ms, revertedMs: r.reverted_ms }))
+    const history = (
+      this.db.prepare('SELECT version, date, imported_ms, reverted_ms FROM data_packs ORDER BY id DESC').all() as {
+        version: string
+        date: string
+        imported_ms: number
+        reverted_ms: number | null
+      }[]
+    ).map((r) => ({ version: r.version, date: r.date, importedMs: r.imported_ms, revertedMs: r.reverted_ms }))
     return { version: pack.version, date: pack.date, origin, history }
   }
 }

@@ -16,12 +16,12 @@ function codeOf(run: () => unknown): string | null {
     run()
     return null
   } catch (error) {
-    return error instanceof StoreError ? error.code : `not a StoreError: ${String(error)}`
+    return error instanceof StoreError ? error.reason : `not a StoreError: ${String(error)}`
   }
 }
 
 describe('which files are Wattprint databases', () => {
-  it('marks a new file with Wattprint\'s application_id and uses WAL', () => {
+  it("marks a new file with Wattprint's application_id and uses WAL", () => {
     const db = openDatabase(join(tempDir(), 'new.db'))
     expect(pragma(db, 'application_id')).toBe(WATTPRINT_APPLICATION_ID)
     expect(pragma(db, 'journal_mode')).toBe('wal')

@@ -3,6 +3,8 @@ import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, statS
 import { dirname } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { LEGACY_TABLES, MIGRATIONS } from './migrations.ts'
+import { WattprintError } from '../contract/errors.ts'
+import type { MessageCode, MessageParams } from '../contract/messages.ts'
 
 /** Wattprint's mark in the SQLite header (`PRAGMA application_id`): "WATP". */
 export const WATTPRINT_APPLICATION_ID = 0x57415450
@@ -21,16 +23,18 @@ export type StoreErrorCode =
   /** Anything else SQLite or the file system refused. */
   | 'io'
 
-/** A database that cannot be used as asked; `path` was left as it was. */
-export class StoreError extends Error {
-  override readonly name = 'StoreError'
-  readonly code: StoreErrorCode
+/**
+ * A database that cannot be used as asked; `path` was left as it was. A file Wattprint will not
+ * use is bad input (exit 2); a failure to create or migrate one is a failure (exit 1).
+ */
+export class StoreError extends WattprintError {
+  readonly reason: StoreErrorCode
   readonly path: string
   /** What SQLite or the file system said, verbatim (e.g. quick_check's first problem). */
   readonly detail: string | null
-  constructor(code: StoreErrorCode, path: string, message: string, detail: string | null = null) {
-    super(message)
-    this.code = code
+  constructor(reason: StoreErrorCode, path: string, code: MessageCode, params: MessageParams = {}, detail: string | null = null) {
+    super(code === 'db.cannot-create' || code === 'db.migration-failed' ? 'failure' : 'bad-input', code, { path, ...params }, { raw: detail })
+    this.reason = reason
     this.path = path
     this.detail = detail
   }
@@ -55,14 +59,14 @@ export function openDatabase(path: string, options: OpenOptions = {}): DatabaseS
   if (path === ':memory:') return prepareNew(new DatabaseSync(':memory:'), path)
   const exists = existsSync(path)
   if (!exists || statSync(path).size === 0) {
-    if (mode === 'read') throw new StoreError('io', path, `no database at ${path}: record or import first`)
+    if (mode === 'read') throw new StoreError('io', path, 'db.none')
     if (exists) assertWritable(path)
     try {
       mkdirSync(dirname(path), { recursive: true })
       return prepareNew(new DatabaseSync(path), path)
     } catch (error) {
       if (error instanceof StoreError) throw error
-      throw new StoreError('io', path, `cannot create ${path}: ${messageOf(error)}`)
+      throw new StoreError('io', path, 'db.cannot-create', { detail: messageOf(error) }, messageOf(error))
     }
   }
   const found = inspectDatabase(path)
@@ -75,7 +79,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): DatabaseS
     db = new DatabaseSync(path)
     db.exec('PRAGMA busy_timeout = 5000')
   } catch (error) {
-    throw new StoreError('io', path, `cannot open ${path}: ${messageOf(error)}`)
+    throw new StoreError('io', path, 'db.cannot-open', { detail: messageOf(error) }, messageOf(error))
   }
   try {
     migrate(db, path, found.version, !found.marked)
@@ -83,7 +87,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): DatabaseS
     db.exec('PRAGMA synchronous = NORMAL')
   } catch (error) {
     db.close()
-    throw error instanceof StoreError ? error : new StoreError('io', path, `cannot prepare ${path}: ${messageOf(error)}`)
+    throw error instanceof StoreError ? error : new StoreError('io', path, 'db.cannot-open', { detail: messageOf(error) }, messageOf(error))
   }
   return db
 }
@@ -93,7 +97,10 @@ export function openDatabase(path: string, options: OpenOptions = {}): DatabaseS
  * can go on in a fresh file; returns where it went. Nothing is deleted.
  */
 export function moveAside(path: string, nowMs: number): string {
-  const stamp = new Date(nowMs).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
+  const stamp = new Date(nowMs)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
   let target = `${path}.damaged-${stamp}`
   for (let n = 2; existsSync(target); n++) target = `${path}.damaged-${stamp}-${n}`
   for (const suffix of ['-wal', '-shm']) if (existsSync(path + suffix)) renameSync(path + suffix, target + suffix)
@@ -111,14 +118,14 @@ export interface Inspection {
 export function inspectDatabase(path: string): Inspection {
   const header = readHeader(path)
   if (header.subarray(0, 16).toString('latin1') !== SQLITE_MAGIC) {
-    throw new StoreError('not-sqlite', path, `${path} is not a Wattprint database (not an SQLite file); it was left as it is`)
+    throw new StoreError('not-sqlite', path, 'db.not-sqlite')
   }
   // The header says who made the file (offset 68: application_id), read without SQLite so that
   // another program's database is not even locked.
   const applicationId = header.length >= 72 ? header.readUInt32BE(68) : 0
   const marked = applicationId === WATTPRINT_APPLICATION_ID
   if (!marked && applicationId !== 0) {
-    throw new StoreError('foreign', path, `${path} is another program's SQLite database (application_id 0x${applicationId.toString(16)}), not Wattprint's; it was left as it is`)
+    throw new StoreError('foreign', path, 'db.foreign-marked', { applicationId: `0x${applicationId.toString(16)}` })
   }
   if (!marked) {
     // Unmarked: an earlier Wattprint's file, or another program's. `immutable` reads it without
@@ -128,17 +135,17 @@ export function inspectDatabase(path: string): Inspection {
       names: (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name),
     }))
     if (!isLegacyWattprint(tables.names, tables.version)) {
-      throw new StoreError('foreign', path, `${path} is another program's SQLite database (tables: ${tables.names.slice(0, 6).join(', ') || 'none'}; user_version ${tables.version}), not Wattprint's; it was left as it is`)
+      throw new StoreError('foreign', path, 'db.foreign', { tables: tables.names.slice(0, 6).join(', ') || 'none', version: tables.version })
     }
   }
   return withConnection(path, false, 'damaged', (db) => {
     const version = pragmaNumber(db, 'user_version')
     if (version > MIGRATIONS.length) {
-      throw new StoreError('newer-schema', path, `${path} has schema version ${version}, newer than this Wattprint knows (${MIGRATIONS.length}): update Wattprint; the file was left as it is`)
+      throw new StoreError('newer-schema', path, 'db.newer-schema', { version, known: MIGRATIONS.length })
     }
     const check = quickCheck(db)
     if (check !== 'ok') {
-      throw new StoreError('damaged', path, `${path} is damaged (SQLite quick_check: ${check.slice(0, 160)}); run \`wattprint doctor --db ${path}\` to salvage its readable rows`, check)
+      throw new StoreError('damaged', path, 'db.damaged', { detail: check.slice(0, 160) }, check)
     }
     return { version, marked }
   })
@@ -157,13 +164,13 @@ function withConnection<T>(path: string, immutable: boolean, onFailure: StoreErr
       db = new DatabaseSync(url, { readOnly: true })
     } else db = new DatabaseSync(path, { readOnly: true })
   } catch (error) {
-    throw new StoreError('not-sqlite', path, `cannot read ${path}: ${messageOf(error)}; it was left as it is`)
+    throw new StoreError('not-sqlite', path, 'db.unreadable', { detail: messageOf(error) }, messageOf(error))
   }
   try {
     return read(db)
   } catch (error) {
     if (error instanceof StoreError) throw error
-    throw new StoreError(onFailure, path, `${path} cannot be read (${messageOf(error)}); it was left as it is`, messageOf(error))
+    throw new StoreError(onFailure, path, 'db.unreadable', { detail: messageOf(error) }, messageOf(error))
   } finally {
     db.close()
   }
@@ -195,7 +202,7 @@ function readHeader(path: string): Buffer {
     const read = readSync(fd, buffer, 0, 100, 0)
     return buffer.subarray(0, read)
   } catch (error) {
-    throw new StoreError('io', path, `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? messageOf(error)}`)
+    throw new StoreError('io', path, 'db.cannot-read', { detail: (error as NodeJS.ErrnoException).code ?? messageOf(error) })
   } finally {
     if (fd !== null) closeSync(fd)
   }
@@ -208,11 +215,11 @@ function readHeader(path: string): Buffer {
 function assertWritable(path: string): void {
   const fileMode = statSync(path).mode
   if ((fileMode & 0o222) === 0) {
-    throw new StoreError('read-only', path, `${path} is read-only; Wattprint will not write to it (it was left as it is)`)
+    throw new StoreError('read-only', path, 'db.read-only')
   }
   const dirMode = statSync(dirname(path)).mode
   if ((dirMode & 0o222) === 0) {
-    throw new StoreError('read-only', path, `the folder of ${path} is read-only, so SQLite cannot keep its journal there; the file was left as it is`)
+    throw new StoreError('read-only', path, 'db.read-only-folder')
   }
 }
 
@@ -222,7 +229,7 @@ function openReadOnly(path: string): DatabaseSync {
     db.exec('PRAGMA busy_timeout = 5000')
     return db
   } catch (error) {
-    throw new StoreError('io', path, `cannot open ${path}: ${messageOf(error)}`)
+    throw new StoreError('io', path, 'db.cannot-open', { detail: messageOf(error) }, messageOf(error))
   }
 }
 
@@ -238,7 +245,7 @@ function prepareNew(db: DatabaseSync, path: string): DatabaseSync {
     return db
   } catch (error) {
     db.close()
-    throw error instanceof StoreError ? error : new StoreError('io', path, `cannot prepare ${path}: ${messageOf(error)}`)
+    throw error instanceof StoreError ? error : new StoreError('io', path, 'db.cannot-open', { detail: messageOf(error) }, messageOf(error))
   }
 }
 
@@ -252,7 +259,7 @@ function migrate(db: DatabaseSync, path: string, current: number, mark: boolean)
     db.exec('COMMIT')
   } catch (error) {
     db.exec('ROLLBACK')
-    throw new StoreError('io', path, `migrating ${path} to schema ${MIGRATIONS.length} failed: ${messageOf(error)}; nothing was changed`)
+    throw new StoreError('io', path, 'db.migration-failed', { version: MIGRATIONS.length, detail: messageOf(error) }, messageOf(error))
   }
 }
 

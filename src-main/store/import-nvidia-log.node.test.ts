@@ -7,7 +7,9 @@ import { epochMsFromLocalParts } from '../core/time.ts'
 import { parseNvidiaSmiLog } from '../telemetry/parsers/nvidia-smi-log.parse.ts'
 import { parseTimestampCell } from '../telemetry/parsers/nvidia-smi-csv.parse.ts'
 import { openDatabase } from './database.ts'
-import { ImportError, importNvidiaSmiLog } from './import-nvidia-log.ts'
+import { importNvidiaSmiLog } from './import-nvidia-log.ts'
+import { WattprintError } from '../contract/errors.ts'
+import { formatText } from '../contract/messages.ts'
 import { SampleStore } from './sample-store.ts'
 
 /** A fixed "now": the logs are all from before it, and the tests must not read the wall clock. */
@@ -20,7 +22,7 @@ function freshStore(): SampleStore {
 /** The reference: the log's own readings integrated directly, independent of the store. */
 function referenceEnergyJ(text: string, maxGapS: number): number {
   const parsed = parseNvidiaSmiLog(text)
-  if (!parsed.ok) throw new Error(parsed.message)
+  if (!parsed.ok) throw new Error(formatText('en', parsed.problem))
   const points = parsed.log.records.map(({ record }) => ({ tMs: epochMsFromLocalParts(record.time, 'UTC') ?? 0, powerW: record.powerW }))
   return integrateSeries(points, maxGapS).energyJ
 }
@@ -115,7 +117,9 @@ describe('importing real nvidia-smi logs', () => {
 
   it('refuses a file with no header, importing nothing', () => {
     const store = freshStore()
-    expect(() => importNvidiaSmiLog(store, readFixture('nvidia-logs', 'beam11221__plato__gpu_log.csv'), { file: 'plato.csv', maxGapS: 10, nowMs: NOW })).toThrow(ImportError)
+    expect(() =>
+      importNvidiaSmiLog(store, readFixture('nvidia-logs', 'beam11221__plato__gpu_log.csv'), { file: 'plato.csv', maxGapS: 10, nowMs: NOW }),
+    ).toThrow(WattprintError)
     expect(store.totals(0, Date.UTC(2100, 0)).samples).toBe(0)
   })
 })
@@ -250,7 +254,11 @@ describe('units and plausibility in imported logs', () => {
   })
 
   it('removes terminal escape codes from names before anything prints them', () => {
-    const summary = importNvidiaSmiLog(freshStore(), 'timestamp, power.draw [W], name\n2026/01/01 10:00:00.000, 100, \u001b[31mEvil\u001b]0;pwned\u0007 GPU\u202e\n', opts)
+    const summary = importNvidiaSmiLog(
+      freshStore(),
+      'timestamp, power.draw [W], name\n2026/01/01 10:00:00.000, 100, \u001b[31mEvil\u001b]0;pwned\u0007 GPU\u202e\n',
+      opts,
+    )
     expect(summary.devices[0]?.name).toBe('[31mEvil]0;pwned GPU')
     expect(JSON.stringify(summary)).not.toMatch(/\\u001b|\\u0007/)
   })

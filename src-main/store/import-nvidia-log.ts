@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto'
+import { WattprintError } from '../contract/errors.ts'
 import { basename } from 'node:path'
 import type { Device, Sample } from '../contract/telemetry.ts'
+import type { ImportSummary } from '../contract/history.ts'
 import { detectFrozenPower, looksInterleaved } from '../core/log-sanity.ts'
 import { intervalEnergy } from '../core/integration.ts'
 import { planImport } from '../core/overlap.ts'
@@ -9,27 +11,6 @@ import { parseNvidiaSmiLog, type SkipTally } from '../telemetry/parsers/nvidia-s
 import { sanitizeName, type NvidiaRecord } from '../telemetry/parsers/nvidia-smi-csv.parse.ts'
 import { toSampleAndDevice } from '../telemetry/readers/nvidia-smi.reader.ts'
 import type { IngestRow, SampleStore } from './sample-store.ts'
-
-export interface ImportSummary {
-  file: string
-  zone: string
-  rows: number
-  imported: number
-  /** Readings the database already accounted for (the same log imported before, or recorded live). */
-  alreadyStored: number
-  skipped: Record<string, SkipTally>
-  devices: { deviceId: string; name: string; rows: number; energyJ: number }[]
-  /** Energy this import added, J (what was already stored is not counted again). */
-  energyJ: number
-  gaps: number
-  firstMs: number | null
-  lastMs: number | null
-  warnings: string[]
-}
-
-export class ImportError extends Error {
-  override readonly name = 'ImportError'
-}
 
 /** Readings dated more than this after now are refused: a log cannot come from the future. */
 const FUTURE_SLACK_MS = 86_400_000
@@ -46,13 +27,9 @@ const IDENTITY_LINES = 10
  * import) are not stored again, and energy is integrated only between readings nothing stored
  * lies between.
  */
-export function importNvidiaSmiLog(
-  store: SampleStore,
-  text: string,
-  options: { file: string; zone?: string; maxGapS: number; nowMs: number },
-): ImportSummary {
+export function importNvidiaSmiLog(store: SampleStore, text: string, options: { file: string; zone?: string; maxGapS: number; nowMs: number }): ImportSummary {
   const parsed = parseNvidiaSmiLog(text)
-  if (!parsed.ok) throw new ImportError(`${options.file}: ${parsed.message}`)
+  if (!parsed.ok) throw WattprintError.of('bad-input', { code: parsed.problem.code, params: { ...parsed.problem.params, file: options.file } })
   const zone = options.zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone
   const skipped: Record<string, SkipTally> = { ...parsed.log.skipped } as Record<string, SkipTally>
   const skip = (reason: string, line: number, example: string): void => {
@@ -60,26 +37,8 @@ export function importNvidiaSmiLog(
     if (entry) entry.count++
     else skipped[reason] = { count: 1, firstLine: line, example }
   }
-  const byDevice = new Map<string, { device: Device; samples: Sample[] }>()
-  const fileName = sanitizeName(basename(options.file)) ?? 'log'
-  const logIdentity = identityOf(text)
-
-  for (const { line, record } of parsed.log.records) {
-    const tMs = epochMsFromLocalParts(record.time, zone)
-    if (tMs === null) {
-      skip('bad-timestamp', line, `not a valid date in ${zone}`)
-      continue
-    }
-    if (tMs > options.nowMs + FUTURE_SLACK_MS) {
-      skip('implausible-time', line, `timestamp ${new Date(tMs).toISOString()} is in the future`)
-      continue
-    }
-    const { sample, device } = toSampleAndDevice(withImportName(record, fileName), tMs, 'import')
-    const deviceId = record.uuid ?? `log-${hash(`${logIdentity}|${record.name ?? ''}|${record.index ?? 0}`)}`
-    const entry = byDevice.get(deviceId) ?? { device: { ...device, deviceId }, samples: [] }
-    entry.samples.push({ ...sample, deviceId })
-    byDevice.set(deviceId, entry)
-  }
+  const byDevice = readingsByDevice(parsed.log.records, { text, file: options.file, zone, nowMs: options.nowMs, skip })
+  const loggedWithoutIds = !parsed.log.map.fields.includes('uuid') && !parsed.log.map.fields.includes('index')
 
   const rows: IngestRow[] = []
   const devices: ImportSummary['devices'] = []
@@ -93,53 +52,16 @@ export function importNvidiaSmiLog(
       if (repeated) skip('duplicate-time', 0, `two readings of ${device.name} at the same instant`)
       return !repeated
     })
-    const first = unique[0]?.tMs ?? 0
-    const last = unique.at(-1)?.tMs ?? 0
-    const maxGapMs = options.maxGapS * 1000
-    const stored = store.storedReadings(device.deviceId, first - maxGapMs, last + maxGapMs)
-    // Before the raw horizon only hour rollups remain: an hour that holds energy counts as covered.
-    const horizon = store.rawHorizonMs()
-    const hours = first < horizon ? store.hoursWithEnergy(device.deviceId, first, horizon) : new Set<number>()
-    const steps = planImport(unique.map((s) => s.tMs), stored, (tMs) => tMs < horizon && hours.has(Math.floor(tMs / 3_600_000) * 3_600_000))
-    let energyJ = 0
-    let prev: Sample | null = null
-    for (let i = 0; i < unique.length; i++) {
-      const sample = unique[i] as Sample
-      const step = steps[i]
-      if (!step?.keep) {
-        covered++
-        prev = null
-        continue
-      }
-      const outcome = prev && step.bridge ? intervalEnergy(prev, sample, options.maxGapS) : null
-      const gap = outcome?.kind === 'gap'
-      if (gap) gaps++
-      const intervalEnergyJ = outcome?.kind === 'energy' ? outcome.energyJ : null
-      if (intervalEnergyJ !== null) energyJ += intervalEnergyJ
-      rows.push({ sample, device, energyJ: intervalEnergyJ, intervalS: intervalEnergyJ === null ? null : (outcome?.durationS ?? null), gap })
-      prev = sample
-    }
-    devices.push({ deviceId: device.deviceId, name: device.name, rows: samples.length, energyJ })
-    if (!parsed.log.map.fields.includes('uuid') && !parsed.log.map.fields.includes('index') && looksInterleaved(samples.map((s) => s.tMs))) {
-      warnings.push(
-        `${device.name}: readings come in bursts a few ms apart, as when several GPUs are logged without an index ` +
-          'or uuid column; they cannot be told apart, so this energy is wrong. Log again with --query-gpu=timestamp,index,uuid,...',
-      )
-    }
-    const frozen = detectFrozenPower(samples)
-    if (frozen) {
-      warnings.push(
-        `${device.name}: power.draw never changed (${frozen.powerW} W for all ${frozen.readings} readings over ` +
-          `${Math.round(frozen.durationS)} s) while temperature or utilisation did: the power sensor looks stuck, ` +
-          'so the energy from this log is not trustworthy',
-      )
-    }
+    const added = newReadings(store, device, unique, options.maxGapS)
+    for (const row of added.rows) rows.push(row)
+    gaps += added.gaps
+    covered += added.covered
+    devices.push({ deviceId: device.deviceId, name: device.name, rows: samples.length, energyJ: added.energyJ })
+    warnings.push(...warningsFor(device, samples, loggedWithoutIds))
   }
 
   const { inserted, duplicates } = store.ingest(rows)
   const times = rows.map((r) => r.sample.tMs)
-  const firstMs = times.reduce<number | null>((min, t) => (min === null || t < min ? t : min), null)
-  const lastMs = times.reduce<number | null>((max, t) => (max === null || t > max ? t : max), null)
   return {
     file: options.file,
     zone,
@@ -150,10 +72,99 @@ export function importNvidiaSmiLog(
     devices,
     energyJ: devices.reduce((sum, d) => sum + d.energyJ, 0),
     gaps,
-    firstMs,
-    lastMs,
+    // A loop, not Math.min(...times): a year-long log has millions of readings.
+    firstMs: times.reduce<number | null>((min, t) => (min === null || t < min ? t : min), null),
+    lastMs: times.reduce<number | null>((max, t) => (max === null || t > max ? t : max), null),
     warnings,
   }
+}
+
+/**
+ * The log's readings grouped by GPU: by uuid, or by name, index and the log's own first lines
+ * (never the file's name). Times that are not a date in the zone, or in the future, are skipped.
+ */
+function readingsByDevice(
+  records: readonly { line: number; record: NvidiaRecord }[],
+  log: { text: string; file: string; zone: string; nowMs: number; skip: (reason: string, line: number, example: string) => void },
+): Map<string, { device: Device; samples: Sample[] }> {
+  const byDevice = new Map<string, { device: Device; samples: Sample[] }>()
+  const fileName = sanitizeName(basename(log.file)) ?? 'log'
+  const logIdentity = identityOf(log.text)
+  for (const { line, record } of records) {
+    const tMs = epochMsFromLocalParts(record.time, log.zone)
+    if (tMs === null) {
+      log.skip('bad-timestamp', line, `not a valid date in ${log.zone}`)
+      continue
+    }
+    if (tMs > log.nowMs + FUTURE_SLACK_MS) {
+      log.skip('implausible-time', line, `timestamp ${new Date(tMs).toISOString()} is in the future`)
+      continue
+    }
+    const { sample, device } = toSampleAndDevice(withImportName(record, fileName), tMs, 'import')
+    const deviceId = record.uuid ?? `log-${hash(`${logIdentity}|${record.name ?? ''}|${record.index ?? 0}`)}`
+    const entry = byDevice.get(deviceId) ?? { device: { ...device, deviceId }, samples: [] }
+    entry.samples.push({ ...sample, deviceId })
+    byDevice.set(deviceId, entry)
+  }
+  return byDevice
+}
+
+/** One GPU's readings that the store does not account for yet, integrated only between neighbours. */
+function newReadings(
+  store: SampleStore,
+  device: Device,
+  unique: readonly Sample[],
+  maxGapS: number,
+): { rows: IngestRow[]; energyJ: number; gaps: number; covered: number } {
+  const first = unique[0]?.tMs ?? 0
+  const last = unique.at(-1)?.tMs ?? 0
+  const stored = store.storedReadings(device.deviceId, first - maxGapS * 1000, last + maxGapS * 1000)
+  // Before the raw horizon only hour rollups remain: an hour that holds energy counts as covered.
+  const horizon = store.rawHorizonMs()
+  const hours = first < horizon ? store.hoursWithEnergy(device.deviceId, first, horizon) : new Set<number>()
+  const steps = planImport(
+    unique.map((s) => s.tMs),
+    stored,
+    (tMs) => tMs < horizon && hours.has(Math.floor(tMs / 3_600_000) * 3_600_000),
+  )
+  const out = { rows: [] as IngestRow[], energyJ: 0, gaps: 0, covered: 0 }
+  let prev: Sample | null = null
+  for (let i = 0; i < unique.length; i++) {
+    const sample = unique[i] as Sample
+    const step = steps[i]
+    if (!step?.keep) {
+      out.covered++
+      prev = null
+      continue
+    }
+    const outcome = prev && step.bridge ? intervalEnergy(prev, sample, maxGapS) : null
+    if (outcome?.kind === 'gap') out.gaps++
+    const energyJ = outcome?.kind === 'energy' ? outcome.energyJ : null
+    if (energyJ !== null) out.energyJ += energyJ
+    out.rows.push({ sample, device, energyJ, intervalS: energyJ === null ? null : (outcome?.durationS ?? null), gap: outcome?.kind === 'gap' })
+    prev = sample
+  }
+  return out
+}
+
+/** What makes a log's energy untrustworthy, said plainly: GPUs that cannot be told apart, a stuck sensor. */
+function warningsFor(device: Device, samples: readonly Sample[], loggedWithoutIds: boolean): string[] {
+  const warnings: string[] = []
+  if (loggedWithoutIds && looksInterleaved(samples.map((s) => s.tMs))) {
+    warnings.push(
+      `${device.name}: readings come in bursts a few ms apart, as when several GPUs are logged without an index ` +
+        'or uuid column; they cannot be told apart, so this energy is wrong. Log again with --query-gpu=timestamp,index,uuid,...',
+    )
+  }
+  const frozen = detectFrozenPower(samples)
+  if (frozen) {
+    warnings.push(
+      `${device.name}: power.draw never changed (${frozen.powerW} W for all ${frozen.readings} readings over ` +
+        `${Math.round(frozen.durationS)} s) while temperature or utilisation did: the power sensor looks stuck, ` +
+        'so the energy from this log is not trustworthy',
+    )
+  }
+  return warnings
 }
 
 function withImportName(record: NvidiaRecord, fileName: string): NvidiaRecord {

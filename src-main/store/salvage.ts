@@ -31,12 +31,12 @@ const MIN_SPLIT = 1
  * damaged part is as small as it can be. The damaged file is only read.
  */
 export function salvageDatabase(source: string, target: string): SalvageReport {
-  if (existsSync(target)) throw new StoreError('io', target, `${target} already exists; salvage writes only into a new file`)
+  if (existsSync(target)) throw new StoreError('io', target, 'db.salvage-target-exists')
   let from: DatabaseSync
   try {
     from = new DatabaseSync(source, { readOnly: true })
   } catch (error) {
-    throw new StoreError('damaged', source, `cannot open ${source} at all (${messageOf(error)}): nothing can be salvaged`)
+    throw new StoreError('damaged', source, 'db.salvage-impossible', { detail: messageOf(error) }, messageOf(error))
   }
   const to = openDatabase(target)
   const store = new SampleStore(to)
@@ -97,7 +97,12 @@ function copyDataPacks(from: DatabaseSync, to: DatabaseSync): TableSalvage {
   const report: TableSalvage = { table: 'data_packs', copied: 0, unreadable: [] }
   const maxId = tryGet(() => (from.prepare('SELECT max(id) AS m FROM data_packs').get() as { m: number | null }).m) ?? 100
   const rows = readRange(from, 'SELECT * FROM data_packs WHERE id >= ? AND id < ?', [], 0, (maxId ?? 0) + 1, report, 'id') as {
-    id: number; version: string; date: string; json: string; imported_ms: number; reverted_ms: number | null
+    id: number
+    version: string
+    date: string
+    json: string
+    imported_ms: number
+    reverted_ms: number | null
   }[]
   const insert = to.prepare('INSERT INTO data_packs (id, version, date, json, imported_ms, reverted_ms) VALUES (?, ?, ?, ?, ?, ?)')
   for (const r of rows) {
@@ -125,16 +130,34 @@ interface SampleRow {
 function copySamples(from: DatabaseSync, store: SampleStore, devices: Map<number, DeviceRow>): TableSalvage {
   const report: TableSalvage = { table: 'samples', copied: 0, unreadable: [] }
   for (const [id, d] of devices) {
-    const bounds = tryGet(() => from.prepare('SELECT min(t_ms) AS lo, max(t_ms) AS hi FROM samples WHERE device_id = ?').get(id) as { lo: number | null; hi: number | null })
+    const bounds = tryGet(
+      () => from.prepare('SELECT min(t_ms) AS lo, max(t_ms) AS hi FROM samples WHERE device_id = ?').get(id) as { lo: number | null; hi: number | null },
+    )
     const lo = bounds?.lo ?? 0
     const hi = (bounds?.hi ?? Date.UTC(2100, 0)) + 1
     if (bounds && bounds.lo === null) continue
-    const rows = readRange(from, 'SELECT * FROM samples WHERE device_id = ? AND t_ms >= ? AND t_ms < ?', [id], lo, hi, report, `device ${id}, t_ms`) as unknown as SampleRow[]
+    const rows = readRange(
+      from,
+      'SELECT * FROM samples WHERE device_id = ? AND t_ms >= ? AND t_ms < ?',
+      [id],
+      lo,
+      hi,
+      report,
+      `device ${id}, t_ms`,
+    ) as unknown as SampleRow[]
     const device = { deviceId: d.device_key, index: d.idx, name: d.name, memTotalB: d.mem_total_b, source: d.source }
     const ingest: IngestRow[] = rows.map((r) => ({
       sample: {
-        tMs: r.t_ms, deviceId: d.device_key, powerW: r.power_w, powerLimitW: r.power_limit_w, utilPct: r.util_pct, memUtilPct: r.mem_util_pct,
-        memUsedB: r.mem_used_b, tempC: r.temp_c, smClockMhz: r.sm_clock_mhz, pstate: r.pstate,
+        tMs: r.t_ms,
+        deviceId: d.device_key,
+        powerW: r.power_w,
+        powerLimitW: r.power_limit_w,
+        utilPct: r.util_pct,
+        memUtilPct: r.mem_util_pct,
+        memUsedB: r.mem_used_b,
+        tempC: r.temp_c,
+        smClockMhz: r.sm_clock_mhz,
+        pstate: r.pstate,
       },
       device,
       energyJ: r.energy_j,
@@ -150,10 +173,25 @@ type RollupRow = { device_id: number; bucket_ms: number; energy_j: number; integ
 
 /** Rollup rows of buckets that end before the raw horizon: their readings were purged, so they are the only record. */
 function copyRollupBefore(from: DatabaseSync, to: DatabaseSync, table: 'rollup_minute' | 'rollup_hour', deviceIds: number[], horizonMs: number): TableSalvage {
-  const report: TableSalvage = { table, copied: 0, unreadable: [], note: 'rebuilt from the salvaged readings; rows from before the raw-reading retention copied' }
-  const insert = to.prepare(`INSERT OR REPLACE INTO ${table} (device_id, bucket_ms, energy_j, integrated_s, samples, gaps, max_power_w) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+  const report: TableSalvage = {
+    table,
+    copied: 0,
+    unreadable: [],
+    note: 'rebuilt from the salvaged readings; rows from before the raw-reading retention copied',
+  }
+  const insert = to.prepare(
+    `INSERT OR REPLACE INTO ${table} (device_id, bucket_ms, energy_j, integrated_s, samples, gaps, max_power_w) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  )
   for (const id of deviceIds) {
-    const rows = readRange(from, `SELECT * FROM ${table} WHERE device_id = ? AND bucket_ms >= ? AND bucket_ms < ?`, [id], 0, horizonMs, report, `device ${id}, bucket_ms`) as unknown as RollupRow[]
+    const rows = readRange(
+      from,
+      `SELECT * FROM ${table} WHERE device_id = ? AND bucket_ms >= ? AND bucket_ms < ?`,
+      [id],
+      0,
+      horizonMs,
+      report,
+      `device ${id}, bucket_ms`,
+    ) as unknown as RollupRow[]
     for (const r of rows) {
       insert.run(r.device_id, r.bucket_ms, r.energy_j, r.integrated_s, r.samples, r.gaps, r.max_power_w)
       report.copied++
@@ -164,19 +202,30 @@ function copyRollupBefore(from: DatabaseSync, to: DatabaseSync, table: 'rollup_m
 
 /** Day rollups before the horizon's day, and the purged part of that day from its hour rollups. */
 function copyDayRollupBefore(from: DatabaseSync, to: DatabaseSync, deviceIds: number[], horizonMs: number): TableSalvage {
-  const report: TableSalvage = { table: 'rollup_day', copied: 0, unreadable: [], note: 'rebuilt from the salvaged readings; days before the raw-reading retention copied' }
+  const report: TableSalvage = {
+    table: 'rollup_day',
+    copied: 0,
+    unreadable: [],
+    note: 'rebuilt from the salvaged readings; days before the raw-reading retention copied',
+  }
   if (horizonMs <= 0) return report
   const horizonDay = localDateKey(horizonMs)
-  const insert = to.prepare('INSERT OR REPLACE INTO rollup_day (device_id, day, energy_j, integrated_s, samples, gaps, max_power_w) VALUES (?, ?, ?, ?, ?, ?, ?)')
+  const insert = to.prepare(
+    'INSERT OR REPLACE INTO rollup_day (device_id, day, energy_j, integrated_s, samples, gaps, max_power_w) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  )
   for (const id of deviceIds) {
-    const rows = tryGet(() => from.prepare('SELECT * FROM rollup_day WHERE device_id = ? AND day < ?').all(id, horizonDay) as (Omit<RollupRow, 'bucket_ms'> & { day: string })[])
+    const rows = tryGet(
+      () => from.prepare('SELECT * FROM rollup_day WHERE device_id = ? AND day < ?').all(id, horizonDay) as (Omit<RollupRow, 'bucket_ms'> & { day: string })[],
+    )
     if (rows === null) report.unreadable.push(`device ${id}, days before ${horizonDay}`)
     for (const r of rows ?? []) {
       insert.run(r.device_id, r.day, r.energy_j, r.integrated_s, r.samples, r.gaps, r.max_power_w)
       report.copied++
     }
     // The horizon's own day: readings after the horizon were re-ingested; add the purged hours before it.
-    const hours = to.prepare('SELECT bucket_ms, energy_j, integrated_s, samples, gaps, max_power_w FROM rollup_hour WHERE device_id = ? AND bucket_ms < ? AND bucket_ms >= ?').all(id, horizonMs, horizonMs - 24 * HOUR_MS) as unknown as RollupRow[]
+    const hours = to
+      .prepare('SELECT bucket_ms, energy_j, integrated_s, samples, gaps, max_power_w FROM rollup_hour WHERE device_id = ? AND bucket_ms < ? AND bucket_ms >= ?')
+      .all(id, horizonMs, horizonMs - 24 * HOUR_MS) as unknown as RollupRow[]
     const add = to.prepare(`INSERT INTO rollup_day (device_id, day, energy_j, integrated_s, samples, gaps, max_power_w) VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT(device_id, day) DO UPDATE SET energy_j = energy_j + excluded.energy_j, integrated_s = integrated_s + excluded.integrated_s,
         samples = samples + excluded.samples, gaps = gaps + excluded.gaps,
@@ -195,7 +244,15 @@ function readHorizon(from: DatabaseSync): number {
  * Rows of `sql` (whose last two parameters bound a key range [lo, hi)) that can be read: a range
  * whose read fails is split in halves, down to single keys; what stays unreadable is reported.
  */
-function readRange(from: DatabaseSync, sql: string, params: (number | string)[], lo: number, hi: number, report: TableSalvage, what: string): Record<string, unknown>[] {
+function readRange(
+  from: DatabaseSync,
+  sql: string,
+  params: (number | string)[],
+  lo: number,
+  hi: number,
+  report: TableSalvage,
+  what: string,
+): Record<string, unknown>[] {
   const statement = from.prepare(sql)
   const out: Record<string, unknown>[] = []
   const pending: [number, number][] = [[lo, hi]]
@@ -235,7 +292,7 @@ export function diagnoseDatabase(path: string): { state: 'healthy' } | { state: 
     inspectDatabase(path)
     return { state: 'healthy' }
   } catch (error) {
-    if (error instanceof StoreError && error.code === 'damaged') return { state: 'damaged', detail: error.detail ?? error.message }
+    if (error instanceof StoreError && error.reason === 'damaged') return { state: 'damaged', detail: error.detail ?? error.message }
     throw error
   }
 }

@@ -8,7 +8,8 @@ import { openDatabase } from './database.ts'
 import { MIGRATIONS } from './migrations.ts'
 import { SampleStore, type IngestRow } from './sample-store.ts'
 import { SettingsStore } from './settings-store.ts'
-import { defaultSettings } from '../api/service.ts'
+import { defaultSettings } from '../api/services/settings.service.ts'
+import { formatText } from '../contract/messages.ts'
 
 const device: Device = { deviceId: 'GPU-test', index: 0, name: 'Test GPU', memTotalB: 24 * 1024 ** 3, source: 'test' }
 const T0 = Date.UTC(2026, 10, 29, 10, 0, 0)
@@ -60,7 +61,7 @@ describe('SampleStore on a real SQLite file', () => {
     expect(totals.devices[0]).toMatchObject({ deviceId: 'GPU-test', name: 'Test GPU', maxPowerW: 200, integratedS: 7199 })
   })
 
-  it('splits a range\'s energy by local hour of day, summing to the total', () => {
+  it("splits a range's energy by local hour of day, summing to the total", () => {
     const { store } = openStore()
     store.ingest(steadyRows(T0, 7200, 200))
     const totals = store.totals(T0 + 30_500, T0 + 7_000_250, { byLocalHour: true })
@@ -157,9 +158,10 @@ describe('SettingsStore', () => {
     const loaded = settings.load()
     expect(loaded.settings.maxGapS).toBe(10)
     expect(loaded.settings.pricePerKWh).toBe(0.4)
-    expect(loaded.problems.join('\n')).toMatch(/"maxGapS" is invalid/)
-    expect(loaded.problems.join('\n')).toMatch(/"sampleIntervalMs" is not valid JSON/)
-    expect(loaded.problems.join('\n')).toMatch(/unknown setting "legacyThing"/)
+    const problems = loaded.problems.map((p) => formatText('en', p)).join('\n')
+    expect(problems).toMatch(/"maxGapS" is invalid/)
+    expect(problems).toMatch(/"sampleIntervalMs" is not valid JSON/)
+    expect(problems).toMatch(/unknown setting "legacyThing"/)
     expect((db.prepare("SELECT value FROM settings WHERE key = 'maxGapS'").get() as { value: string }).value).toBe('"ten"')
   })
 })

@@ -15,7 +15,6 @@ export interface IngestRow {
   gap: boolean
 }
 
-
 const MINUTE_MS = 60_000
 const HOUR_MS = 3_600_000
 const DAY_MS = 86_400_000
@@ -116,8 +115,19 @@ export class SampleStore {
         const deviceId = this.deviceIdFor(row.device, row.sample.tMs)
         const s = row.sample
         const result = this.insertSample.run(
-          deviceId, s.tMs, s.powerW, row.energyJ, row.intervalS, row.gap ? 1 : 0, s.powerLimitW, s.utilPct,
-          s.memUtilPct, s.memUsedB, s.tempC, s.smClockMhz, s.pstate,
+          deviceId,
+          s.tMs,
+          s.powerW,
+          row.energyJ,
+          row.intervalS,
+          row.gap ? 1 : 0,
+          s.powerLimitW,
+          s.utilPct,
+          s.memUtilPct,
+          s.memUsedB,
+          s.tempC,
+          s.smClockMhz,
+          s.pstate,
         )
         if (Number(result.changes) === 0) continue
         inserted++
@@ -192,7 +202,8 @@ export class SampleStore {
       }
     }
     const raw = 'SELECT s.t_ms AS t, s.energy_j AS e FROM devices d CROSS JOIN samples s ON s.device_id = d.id WHERE s.t_ms >= ? AND s.t_ms < ?'
-    const rollup = (table: string): string => `SELECT bucket_ms AS t, sum(energy_j) AS e FROM ${table} WHERE bucket_ms >= ? AND bucket_ms < ? GROUP BY bucket_ms`
+    const rollup = (table: string): string =>
+      `SELECT bucket_ms AS t, sum(energy_j) AS e FROM ${table} WHERE bucket_ms >= ? AND bucket_ms < ? GROUP BY bucket_ms`
     const minutesFrom = Math.ceil(rawFrom / MINUTE_MS) * MINUTE_MS
     const minutesTo = Math.floor(untilMs / MINUTE_MS) * MINUTE_MS
     if (minutesFrom < minutesTo) {
@@ -211,17 +222,21 @@ export class SampleStore {
   buckets(level: 'hour' | 'day', sinceMs: number, untilMs: number): BucketInput[] {
     if (level === 'hour') {
       return this.db
-        .prepare(`SELECT d.device_key AS deviceId, d.name, r.bucket_ms AS startMs, r.energy_j AS energyJ, r.integrated_s AS integratedS,
+        .prepare(
+          `SELECT d.device_key AS deviceId, d.name, r.bucket_ms AS startMs, r.energy_j AS energyJ, r.integrated_s AS integratedS,
             r.samples, r.gaps, r.max_power_w AS maxPowerW
           FROM rollup_hour r JOIN devices d ON d.id = r.device_id
-          WHERE r.bucket_ms >= ? AND r.bucket_ms < ? ORDER BY r.bucket_ms, d.idx`)
+          WHERE r.bucket_ms >= ? AND r.bucket_ms < ? ORDER BY r.bucket_ms, d.idx`,
+        )
         .all(Math.floor(sinceMs / HOUR_MS) * HOUR_MS, untilMs) as unknown as BucketInput[]
     }
     const rows = this.db
-      .prepare(`SELECT d.device_key AS deviceId, d.name, r.day, r.energy_j AS energyJ, r.integrated_s AS integratedS,
+      .prepare(
+        `SELECT d.device_key AS deviceId, d.name, r.day, r.energy_j AS energyJ, r.integrated_s AS integratedS,
           r.samples, r.gaps, r.max_power_w AS maxPowerW
         FROM rollup_day r JOIN devices d ON d.id = r.device_id
-        WHERE r.day >= ? AND r.day <= ? ORDER BY r.day, d.idx`)
+        WHERE r.day >= ? AND r.day <= ? ORDER BY r.day, d.idx`,
+      )
       .all(localDateKey(sinceMs), localDateKey(untilMs - 1)) as unknown as (Omit<BucketInput, 'startMs'> & { day: string })[]
     return rows.map(({ day, ...r }) => ({ ...r, startMs: startOfLocalDateMs(day) }))
   }
@@ -229,9 +244,11 @@ export class SampleStore {
   /** Raw samples of every device since `sinceMs`, oldest first. */
   samplesSince(sinceMs: number): Sample[] {
     const rows = this.db
-      .prepare(`SELECT d.device_key, s.t_ms, s.power_w, s.power_limit_w, s.util_pct, s.mem_util_pct, s.mem_used_b,
+      .prepare(
+        `SELECT d.device_key, s.t_ms, s.power_w, s.power_limit_w, s.util_pct, s.mem_util_pct, s.mem_used_b,
           s.temp_c, s.sm_clock_mhz, s.pstate
-        FROM devices d CROSS JOIN samples s ON s.device_id = d.id WHERE s.t_ms >= ? ORDER BY s.t_ms`)
+        FROM devices d CROSS JOIN samples s ON s.device_id = d.id WHERE s.t_ms >= ? ORDER BY s.t_ms`,
+      )
       .all(sinceMs) as SampleRow[]
     return rows.map((r) => ({
       tMs: r.t_ms,
@@ -252,21 +269,29 @@ export class SampleStore {
    * what an import must not count again.
    */
   storedReadings(deviceKey: string, fromMs: number, toMs: number): StoredReading[] {
-    return (this.statement(`SELECT s.t_ms AS tMs, s.interval_s AS intervalS FROM devices d JOIN samples s ON s.device_id = d.id
-        WHERE d.device_key = ? AND s.t_ms >= ? AND s.t_ms <= ? ORDER BY s.t_ms`).all(deviceKey, fromMs, toMs) as unknown as StoredReading[])
+    return this.statement(
+      `SELECT s.t_ms AS tMs, s.interval_s AS intervalS FROM devices d JOIN samples s ON s.device_id = d.id
+        WHERE d.device_key = ? AND s.t_ms >= ? AND s.t_ms <= ? ORDER BY s.t_ms`,
+    ).all(deviceKey, fromMs, toMs) as unknown as StoredReading[]
   }
 
   /** Starts of the hours in [fromMs, toMs) that already hold energy for a device (hour rollups). */
   hoursWithEnergy(deviceKey: string, fromMs: number, toMs: number): Set<number> {
-    const rows = this.statement(`SELECT r.bucket_ms AS h FROM devices d JOIN rollup_hour r ON r.device_id = d.id
-        WHERE d.device_key = ? AND r.bucket_ms >= ? AND r.bucket_ms < ? AND r.samples > 0`).all(deviceKey, Math.floor(fromMs / HOUR_MS) * HOUR_MS, toMs) as { h: number }[]
+    const rows = this.statement(
+      `SELECT r.bucket_ms AS h FROM devices d JOIN rollup_hour r ON r.device_id = d.id
+        WHERE d.device_key = ? AND r.bucket_ms >= ? AND r.bucket_ms < ? AND r.samples > 0`,
+    ).all(deviceKey, Math.floor(fromMs / HOUR_MS) * HOUR_MS, toMs) as { h: number }[]
     return new Set(rows.map((r) => r.h))
   }
 
   devices(): Device[] {
-    const rows = this.db
-      .prepare('SELECT device_key, idx, name, mem_total_b, source FROM devices ORDER BY idx, device_key')
-      .all() as { device_key: string; idx: number | null; name: string; mem_total_b: number | null; source: string }[]
+    const rows = this.db.prepare('SELECT device_key, idx, name, mem_total_b, source FROM devices ORDER BY idx, device_key').all() as {
+      device_key: string
+      idx: number | null
+      name: string
+      mem_total_b: number | null
+      source: string
+    }[]
     return rows.map((r) => ({ deviceId: r.device_key, index: r.idx, name: r.name, memTotalB: r.mem_total_b, source: r.source }))
   }
 
@@ -277,8 +302,12 @@ export class SampleStore {
     return inTransaction(this.db, () => {
       const result = this.db.prepare('DELETE FROM samples WHERE device_id IN (SELECT id FROM devices) AND t_ms < ?').run(horizon)
       this.db.prepare('DELETE FROM rollup_minute WHERE bucket_ms < ?').run(horizon - 30 * DAY_MS)
-      this.db.prepare(`INSERT INTO meta (key, value) VALUES ('raw_horizon_ms', ?)
-        ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(String(horizon))
+      this.db
+        .prepare(
+          `INSERT INTO meta (key, value) VALUES ('raw_horizon_ms', ?)
+        ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+        )
+        .run(String(horizon))
       return Number(result.changes)
     })
   }
@@ -301,9 +330,7 @@ export class SampleStore {
   private deviceIdFor(device: Device, seenMs: number): number {
     const known = this.deviceIds.get(device.deviceId)
     if (known !== undefined) return known
-    const row = this.upsertDevice.get(
-      device.deviceId, device.index, device.name, device.memTotalB, device.source, seenMs, seenMs,
-    ) as { id: number }
+    const row = this.upsertDevice.get(device.deviceId, device.index, device.name, device.memTotalB, device.source, seenMs, seenMs) as { id: number }
     this.deviceIds.set(device.deviceId, row.id)
     return row.id
   }

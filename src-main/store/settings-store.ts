@@ -1,11 +1,13 @@
 import type { DatabaseSync } from 'node:sqlite'
 import { SettingsPatchSchema, SettingsSchema, type Settings, type SettingsPatch } from '../contract/settings.ts'
 import { inTransaction } from './database.ts'
+import { message, type Message } from '../contract/messages.ts'
+import { fromZodError } from '../contract/validation.ts'
 
 export interface LoadedSettings {
   settings: Settings
   /** Stored values that were unreadable or unknown; they stay stored, defaults are used instead. */
-  problems: string[]
+  problems: Message[]
 }
 
 /**
@@ -24,34 +26,36 @@ export class SettingsStore {
   load(): LoadedSettings {
     const rows = this.db.prepare('SELECT key, value FROM settings').all() as { key: string; value: string }[]
     const settings: Record<string, unknown> = { ...this.defaults }
-    const problems: string[] = []
+    const problems: Message[] = []
     const shape = SettingsSchema.shape
     for (const { key, value } of rows) {
       if (!(key in shape)) {
-        problems.push(`unknown setting "${key}" ignored`)
+        problems.push(message('settings.unknown', { key }))
         continue
       }
       let parsed: unknown
       try {
         parsed = JSON.parse(value)
       } catch {
-        problems.push(`setting "${key}" is not valid JSON (${value.slice(0, 40)}); using the default`)
+        problems.push(message('settings.not-json', { key, value: value.slice(0, 40) }))
         continue
       }
       const check = shape[key as keyof typeof shape].safeParse(parsed)
       if (check.success) settings[key] = check.data
-      else problems.push(`setting "${key}" is invalid (${check.error.issues[0]?.message ?? 'bad value'}); using the default`)
+      else problems.push(message('settings.invalid', { key, detail: check.error.issues[0]?.message ?? 'bad value' }))
     }
     return { settings: SettingsSchema.parse(settings), problems }
   }
 
   /** Validates a patch against the whole settings and stores the keys it names. */
   update(patch: SettingsPatch): Settings {
-    const checkedPatch = SettingsPatchSchema.parse(patch)
-    const next = SettingsSchema.parse({ ...this.load().settings, ...checkedPatch })
-    const write = this.db.prepare(
-      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-    )
+    const checked = SettingsPatchSchema.safeParse(patch)
+    if (!checked.success) throw fromZodError(checked.error)
+    const checkedPatch = checked.data
+    const whole = SettingsSchema.safeParse({ ...this.load().settings, ...checkedPatch })
+    if (!whole.success) throw fromZodError(whole.error)
+    const next = whole.data
+    const write = this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
     inTransaction(this.db, () => {
       for (const key of Object.keys(checkedPatch) as (keyof Settings)[]) write.run(key, JSON.stringify(next[key]))
     })

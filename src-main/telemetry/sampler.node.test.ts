@@ -6,6 +6,7 @@ import { openDatabase } from '../store/database.ts'
 import { SampleStore } from '../store/sample-store.ts'
 import type { ReaderEvents, TelemetryReader } from './reader.ts'
 import { Sampler } from './sampler.ts'
+import { formatText } from '../contract/messages.ts'
 
 /** A reader the test drives by hand. */
 class ManualReader implements TelemetryReader {
@@ -13,7 +14,15 @@ class ManualReader implements TelemetryReader {
   events: ReaderEvents | null = null
   start(events: ReaderEvents): void {
     this.events = events
-    const status: SourceStatus = { sourceId: this.sourceId, state: 'ok', message: 'ok', fix: null, sinceMs: 0, restarts: 0 }
+    const status: SourceStatus = {
+      sourceId: this.sourceId,
+      state: 'ok',
+      message: { code: 'source.reading', params: {} },
+      fix: null,
+      raw: null,
+      sinceMs: 0,
+      restarts: 0,
+    }
     events.onStatus(status)
   }
   async stop(): Promise<void> {}
@@ -21,7 +30,16 @@ class ManualReader implements TelemetryReader {
 
 const device: Device = { deviceId: 'GPU-a', index: 0, name: 'GPU A', memTotalB: null, source: 'manual' }
 const reading = (tMs: number, powerW: number | null): Sample => ({
-  tMs, deviceId: 'GPU-a', powerW, powerLimitW: null, utilPct: null, memUtilPct: null, memUsedB: null, tempC: null, smClockMhz: null, pstate: null,
+  tMs,
+  deviceId: 'GPU-a',
+  powerW,
+  powerLimitW: null,
+  utilPct: null,
+  memUtilPct: null,
+  memUsedB: null,
+  tempC: null,
+  smClockMhz: null,
+  pstate: null,
 })
 
 function setup(): { sampler: Sampler; reader: ManualReader; store: SampleStore; clock: { ms: number }; db: ReturnType<typeof openDatabase> } {
@@ -90,8 +108,9 @@ describe('Sampler', () => {
     sampler.flush()
     const status = sampler.status()
     expect(status.storage.ok).toBe(false)
-    expect(status.storage.message).toMatch(/full/)
-    expect(status.storage.message).toMatch(/3000 readings are kept in memory/)
+    expect(status.storage.error).toMatch(/full/)
+    expect(status.storage.message.code).toBe('storage.failing')
+    expect(formatText('en', status.storage.message)).toMatch(/3000 readings are kept in memory/)
     expect(sampler.recent(T0).length).toBe(3001)
     db.exec('PRAGMA max_page_count = 1073741823') // space again
     sampler.flush()

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks'
 import type { Device, Sample, SourceStatus, StorageHealth } from '../contract/telemetry.ts'
+import { message } from '../contract/messages.ts'
 import { intervalEnergy } from '../core/integration.ts'
 import type { IngestRow, SampleStore } from '../store/sample-store.ts'
 import { messageOf } from '../store/database.ts'
@@ -45,7 +46,7 @@ export class Sampler {
   private flushTimer: NodeJS.Timeout | null = null
   private stopped = true
   private sourceStatus: SourceStatus
-  private storage: StorageHealth = { ok: true, message: 'Saving to the database.', pendingReadings: 0, droppedReadings: 0, error: null }
+  private storage: StorageHealth = { ok: true, message: message('storage.ok'), pendingReadings: 0, droppedReadings: 0, error: null }
   private maxGapS: number
   private readonly sampleListeners = new Set<Listener<Sample[]>>()
   private readonly statusListeners = new Set<Listener<SourceStatus>>()
@@ -58,8 +59,9 @@ export class Sampler {
     this.sourceStatus = {
       sourceId: options.reader.sourceId,
       state: 'stopped',
-      message: 'Not started.',
+      message: message('source.stopped'),
       fix: null,
+      raw: null,
       sinceMs: Date.now(),
       restarts: 0,
     }
@@ -148,7 +150,8 @@ export class Sampler {
     try {
       this.options.store.ingest(batch)
       this.pending = []
-      if (!this.storage.ok) this.storage = { ok: true, message: 'Saving to the database again.', pendingReadings: 0, droppedReadings: this.counts.droppedPending, error: null }
+      if (!this.storage.ok)
+        this.storage = { ok: true, message: message('storage.recovered'), pendingReadings: 0, droppedReadings: this.counts.droppedPending, error: null }
     } catch (error) {
       const max = this.options.maxPendingRows ?? 86_400
       if (this.pending.length > max) {
@@ -158,9 +161,9 @@ export class Sampler {
       this.storage = {
         ok: false,
         message:
-          `Cannot write to the database: ${messageOf(error)}. ${this.pending.length} readings are kept in ` +
-          'memory and will be written when it works again; nothing stored before is lost.' +
-          (this.counts.droppedPending > 0 ? ` ${this.counts.droppedPending} oldest readings were dropped.` : ''),
+          this.counts.droppedPending > 0
+            ? message('storage.failing-dropped', { error: messageOf(error), pending: this.pending.length, dropped: this.counts.droppedPending })
+            : message('storage.failing', { error: messageOf(error), pending: this.pending.length }),
         pendingReadings: this.pending.length,
         droppedReadings: this.counts.droppedPending,
         error: messageOf(error),

@@ -75,8 +75,7 @@ export class SupervisedProcess {
   }
 
   private launch(): void {
-    const spawnFn: SpawnFn =
-      this.options.spawn ?? ((command, args) => nodeSpawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] }))
+    const spawnFn: SpawnFn = this.options.spawn ?? ((command, args) => nodeSpawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] }))
     this.hung = false
     this.stderr = ''
     this.startedAt = Date.now()

@@ -1,17 +1,9 @@
-import type { ApiErrorBody, Unsubscribe, WattprintApi } from '../../src-main/contract/api.ts'
+import type { Unsubscribe, WattprintApi } from '../../src-main/contract/api.ts'
+import type { ErrorBody } from '../../src-main/contract/errors.ts'
 import type { PushChannel, PushOf } from '../../src-main/contract/channels.ts'
 import { EventSourceParserStream } from 'eventsource-parser/stream'
 
 type Listener = (payload: unknown) => void
-
-/** An API error as the host sent it, with its code (e.g. `unauthorized` when the token is missing). */
-export class BridgeError extends Error {
-  readonly code: ApiErrorBody['error']['code']
-  constructor(code: ApiErrorBody['error']['code'], message: string) {
-    super(message)
-    this.code = code
-  }
-}
 
 const RECONNECT_MIN_MS = 1000
 const RECONNECT_MAX_MS = 30_000
@@ -39,7 +31,11 @@ export function createHttpBridge(token: string | null, base = ''): WattprintApi 
     let delayMs = RECONNECT_MIN_MS
     for (;;) {
       try {
-        const response = await fetch(`${base}/api/events`, { headers: token ? { Authorization: `Bearer ${token}` } : {}, credentials: 'omit', cache: 'no-store' })
+        const response = await fetch(`${base}/api/events`, {
+          headers: token ? { Authorization: `Bearer ${token}` } : {},
+          credentials: 'omit',
+          cache: 'no-store',
+        })
         if (response.status === 401) return
         if (response.ok && response.body) {
           delayMs = RECONNECT_MIN_MS
@@ -61,8 +57,9 @@ export function createHttpBridge(token: string | null, base = ''): WattprintApi 
       credentials: 'omit',
       body: JSON.stringify(request ?? {}),
     })
-    const body = (await response.json()) as { result: unknown } | ApiErrorBody
-    if ('error' in body) throw new BridgeError(body.error.code, body.error.message)
+    const body = (await response.json()) as { result: unknown } | ErrorBody
+    // The same rejection as the preload's: the error's fields (kind, code, params, field, raw, message).
+    if ('error' in body) throw body.error
     return body.result
   }
 

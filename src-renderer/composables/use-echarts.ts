@@ -48,8 +48,7 @@ export function useEcharts(el: Ref<HTMLElement | null>): { chart: Ref<ECharts | 
       if (chart.value) {
         chart.value.setOption(option, { notMerge: replace, lazyUpdate: true })
         markFirstChart()
-      }
-      else pending = { option, replace }
+      } else pending = { option, replace }
     },
   }
 }

@@ -1,15 +1,31 @@
-import { createI18n } from 'vue-i18n'
-import { en, type Messages } from './en.ts'
+import { createI18n, useI18n } from 'vue-i18n'
+import { MESSAGES_EN } from '../../src-main/contract/messages.en.ts'
+import { MESSAGES_FR } from '../../src-main/contract/messages.fr.ts'
+import type { Message } from '../../src-main/contract/messages.ts'
+import { en } from './en.ts'
 import { fr } from './fr.ts'
 
 export type Language = 'en' | 'fr'
 
+// The main process's sentences (errors, statuses, formulas) come as codes: their catalogue is
+// the contract's, under `msg`, beside the renderer's own strings.
+const messages = { en: { ...en, msg: MESSAGES_EN as Readonly<Record<string, string>> }, fr: { ...fr, msg: MESSAGES_FR as Readonly<Record<string, string>> } }
+type Messages = (typeof messages)['en']
+
 export const i18n = createI18n<[Messages], Language>({
   legacy: false,
+  // The contract's codes are flat keys with dots (`lever.cloud`): read them as paths.
+  flatJson: true,
   locale: 'en',
   fallbackLocale: 'en',
-  messages: { en, fr },
+  messages,
 })
+
+/** Turns a message from the main process (`{code, params}`) into words in the current language. */
+export function useMessages(): (m: Message | { code: string; params: Readonly<Record<string, string | number>> }) => string {
+  const { t, te } = useI18n()
+  return (m) => (te(`msg.${m.code}`) ? t(`msg.${m.code}`, { ...m.params }) : m.code)
+}
 
 /** 'system' follows the browser's (or the OS's) language when we have it, else English. */
 export function resolveLanguage(setting: 'system' | Language): Language {

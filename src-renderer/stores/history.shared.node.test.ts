@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { joulesFromKWh } from '../../src-main/contract/units.ts'
 import { historyCsv, periodRange, shiftPeriod } from './history.shared.ts'
 
 describe('history periods (local time)', () => {
@@ -23,7 +24,19 @@ describe('CSV export', () => {
       untilMs: 1,
       bucket: 'hour',
       devices: [{ deviceId: 'GPU-1', name: 'RTX 4090, "main"' }],
-      buckets: [{ startMs: 0, energyJ: 3.6e6, co2eKg: 0.4, cost: null, meanPowerW: 1000, maxPowerW: 1200, samples: 3600, gaps: 0, devices: [{ deviceId: 'GPU-1', energyJ: 3.6e6, meanPowerW: 1000, maxPowerW: 1200 }] }],
+      buckets: [
+        {
+          startMs: 0,
+          energyJ: joulesFromKWh(1),
+          co2eKg: 0.4,
+          cost: null,
+          meanPowerW: 1000,
+          maxPowerW: 1200,
+          samples: 3600,
+          gaps: 0,
+          devices: [{ deviceId: 'GPU-1', energyJ: joulesFromKWh(1), meanPowerW: 1000, maxPowerW: 1200 }],
+        },
+      ],
       report: {} as never,
       previous: null,
     })

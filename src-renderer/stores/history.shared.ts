@@ -1,4 +1,5 @@
 import type { History } from '../../src-main/contract/history.ts'
+import { kWhFromJoules } from '../../src-main/contract/units.ts'
 
 export type PeriodKind = 'day' | 'week' | 'month' | 'year'
 
@@ -54,14 +55,16 @@ export function historyCsv(history: History): string {
         new Date(b.startMs).toISOString(),
         d.deviceId,
         names.get(d.deviceId) ?? '',
-        d.energyJ / 3.6e6,
+        kWhFromJoules(d.energyJ),
         b.co2eKg === null ? null : b.co2eKg * share,
         b.cost === null ? null : b.cost * share,
         d.meanPowerW,
         d.maxPowerW,
         b.samples,
         b.gaps,
-      ].map(csvCell).join(',')
+      ]
+        .map(csvCell)
+        .join(',')
     }),
   )
   return [header.join(','), ...rows].join('\n') + '\n'

@@ -3,12 +3,13 @@ import { ref } from 'vue'
 import type { Report } from '../../src-main/contract/footprint.ts'
 import { useBridge } from '../bridge/index.ts'
 import { STORE_IDS } from './ids.ts'
+import { toUiError, type UiError } from '../errors.ts'
 
 const REFRESH_MS = 5000
 
 export const useSummaryStore = defineStore(STORE_IDS.summary, () => {
   const today = ref<Report | null>(null)
-  const error = ref<string | null>(null)
+  const error = ref<UiError | null>(null)
   let timer: ReturnType<typeof setInterval> | null = null
 
   async function refresh(): Promise<void> {
@@ -16,7 +17,7 @@ export const useSummaryStore = defineStore(STORE_IDS.summary, () => {
       today.value = await useBridge().summary.today({})
       error.value = null
     } catch (e) {
-      error.value = e instanceof Error ? e.message : String(e)
+      error.value = toUiError(e)
     }
   }
 

@@ -3,6 +3,7 @@ import { computed, ref, shallowRef } from 'vue'
 import type { Sample, TelemetryStatus } from '../../src-main/contract/telemetry.ts'
 import { useBridge } from '../bridge/index.ts'
 import { STORE_IDS } from './ids.ts'
+import { toUiError, type UiError } from '../errors.ts'
 import { appendToWindow } from './telemetry.shared.ts'
 
 /** The dashboard chart's window. */
@@ -12,7 +13,7 @@ export const useTelemetryStore = defineStore(STORE_IDS.telemetry, () => {
   const status = ref<TelemetryStatus | null>(null)
   // Thousands of points: a shallow ref, replaced on each push, never deeply reactive.
   const samples = shallowRef<Sample[]>([])
-  const error = ref<string | null>(null)
+  const error = ref<UiError | null>(null)
   const busy = ref(false)
   let started = false
 
@@ -33,7 +34,7 @@ export const useTelemetryStore = defineStore(STORE_IDS.telemetry, () => {
       samples.value = recent.samples
       error.value = null
     } catch (e) {
-      error.value = e instanceof Error ? e.message : String(e)
+      error.value = toUiError(e)
     }
   }
 
@@ -66,7 +67,7 @@ export const useTelemetryStore = defineStore(STORE_IDS.telemetry, () => {
       await (on ? api.demo.start({}) : api.demo.stop({}))
       await reload()
     } catch (e) {
-      error.value = e instanceof Error ? e.message : String(e)
+      error.value = toUiError(e)
     } finally {
       busy.value = false
     }

@@ -1,5 +1,7 @@
 import type { LocalDateTimeParts } from '../../core/time.ts'
-import { bytesFromMiB } from '../../core/units.ts'
+import { bytesFromMiB } from '../../contract/units.ts'
+import { withoutControls } from '../../core/text.ts'
+import { message, type Message } from '../../contract/messages.ts'
 
 /** The --query-gpu fields Wattprint understands. */
 export type NvidiaField =
@@ -83,18 +85,9 @@ export interface NvidiaRecord {
 }
 
 export type SkipReason =
-  | 'column-count'
-  | 'bad-timestamp'
-  | 'bad-value'
-  | 'bad-unit'
-  | 'bad-uuid'
-  | 'implausible-power'
-  | 'implausible-value'
-  | 'implausible-time'
+  'column-count' | 'bad-timestamp' | 'bad-value' | 'bad-unit' | 'bad-uuid' | 'implausible-power' | 'implausible-value' | 'implausible-time'
 
-export type RecordResult =
-  | { ok: true; record: NvidiaRecord }
-  | { ok: false; reason: SkipReason; detail: string }
+export type RecordResult = { ok: true; record: NvidiaRecord } | { ok: false; reason: SkipReason; detail: string }
 
 /** Highest believable board power, W: above any single GPU made so far (B200 ≈ 1,000-1,200 W). */
 export const MAX_PLAUSIBLE_POWER_W = 3000
@@ -140,8 +133,7 @@ const MAX_NAME_CHARS = 96
  * bidirectional overrides removed, whitespace collapsed, at most 96 characters. Null when nothing is left.
  */
 export function sanitizeName(text: string): string | null {
-  // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim()
+  const clean = withoutControls(text).replace(/\s+/g, ' ').trim()
   return clean === '' ? null : clean.slice(0, MAX_NAME_CHARS)
 }
 
@@ -156,7 +148,7 @@ export function streamColumnMap(fields: readonly NvidiaField[] = STREAM_FIELDS):
 }
 
 /** Reads a header line such as `timestamp, power.draw [W], memory.used [MiB]`. */
-export function parseHeader(line: string): { ok: true; map: ColumnMap } | { ok: false; message: string } {
+export function parseHeader(line: string): { ok: true; map: ColumnMap } | { ok: false; problem: Message } {
   const cells = splitCells(line.replace(/^\uFEFF/, ''))
   const fields: (NvidiaField | null)[] = []
   const units: (string | null)[] = []
@@ -172,17 +164,15 @@ export function parseHeader(line: string): { ok: true; map: ColumnMap } | { ok: 
     if (!field || unit === null || unit === undefined || !isNumericField(field)) continue
     const spec = FIELD_SPECS[field]
     if (!Object.hasOwn(spec.units, unit)) {
-      return { ok: false, message: `column ${field} is in "${printable(unit, 20)}"; Wattprint reads it in ${Object.keys(spec.units).filter(Boolean).join(', ') || 'plain numbers'}` }
+      return {
+        ok: false,
+        problem: message('import.bad-header-unit', { field, unit: printable(unit, 20), units: Object.keys(spec.units).filter(Boolean).join(', ') || '—' }),
+      }
     }
   }
   if (!fields.includes('timestamp') || !fields.includes('power.draw')) {
     const missing = ['timestamp', 'power.draw'].filter((f) => !fields.includes(f as NvidiaField))
-    return {
-      ok: false,
-      message:
-        `header line has no ${missing.join(' or ')} column (got: "${printable(line, 120)}"); the log must ` +
-        'come from nvidia-smi --query-gpu=timestamp,...,power.draw,... --format=csv (without noheader)',
-    }
+    return { ok: false, problem: message('import.no-header', { missing: missing.join(' / '), got: printable(line, 120) }) }
   }
   return { ok: true, map: { fields, units } }
 }
@@ -289,7 +279,11 @@ export function parseRecord(line: string, map: ColumnMap): RecordResult {
     const unit = parsed.unit ?? headerUnit ?? spec.bare
     const factor = spec.units[unit]
     if (factor === undefined) {
-      return { ok: false, reason: 'bad-unit', detail: `${field} "${printable(cell, 40)}": unit "${unit}" is not one of ${Object.keys(spec.units).filter(Boolean).join(', ') || 'none'}` }
+      return {
+        ok: false,
+        reason: 'bad-unit',
+        detail: `${field} "${printable(cell, 40)}": unit "${unit}" is not one of ${Object.keys(spec.units).filter(Boolean).join(', ') || 'none'}`,
+      }
     }
     const value = parsed.value * factor
     if (value < spec.min || value > spec.max || (spec.integer === true && !Number.isInteger(value))) {

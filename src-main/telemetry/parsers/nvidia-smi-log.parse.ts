@@ -1,3 +1,4 @@
+import { message, type Message } from '../../contract/messages.ts'
 import { parseHeader, parseRecord, type ColumnMap, type NvidiaRecord, type SkipReason } from './nvidia-smi-csv.parse.ts'
 
 export interface SkipTally {
@@ -18,21 +19,15 @@ export interface ParsedLog {
  * required; columns in any order; units in the header or in the values). Bad lines are counted
  * by reason, never fatal; a missing or unusable header is.
  */
-export function parseNvidiaSmiLog(text: string): { ok: true; log: ParsedLog } | { ok: false; message: string } {
+export function parseNvidiaSmiLog(text: string): { ok: true; log: ParsedLog } | { ok: false; problem: Message } {
   const lines = text.split(/\r?\n/)
   const headerIndex = lines.findIndex((l) => l.trim() !== '')
-  if (headerIndex < 0) return { ok: false, message: 'the file is empty' }
+  if (headerIndex < 0) return { ok: false, problem: message('import.empty') }
   const headerLine = lines[headerIndex] ?? ''
   const header = parseHeader(headerLine)
   if (!header.ok) {
     const looksLikeData = /^\d{4}[/-]\d{2}[/-]\d{2}/.test(headerLine.trim())
-    return {
-      ok: false,
-      message: looksLikeData
-        ? 'line 1 is data, not a header: the log was written with --format=csv,noheader, so its columns ' +
-          'are unknown; write it again without noheader'
-        : header.message,
-    }
+    return { ok: false, problem: looksLikeData ? message('import.noheader-log') : header.problem }
   }
   const log: ParsedLog = { map: header.map, records: [], skipped: {} }
   for (let i = headerIndex + 1; i < lines.length; i++) {

@@ -1,35 +1,20 @@
 import type { SourceState } from '../../contract/telemetry.ts'
+import { message, type Message } from '../../contract/messages.ts'
 
 export interface Diagnosis {
   state: SourceState
-  fix: string | null
+  fix: Message | null
 }
 
 // First match wins: specific causes before the generic "Failed to initialize NVML".
-const RULES: readonly { pattern: RegExp; state: SourceState; fix: string }[] = [
-  {
-    pattern: /Insufficient Permissions|permission denied|EACCES/i,
-    state: 'permission',
-    fix: 'Your user may not read the GPU. Run Wattprint as a user in the `video` group, or fix the device permissions.',
-  },
-  {
-    pattern: /No devices were found/i,
-    state: 'no-device',
-    fix:
-      'nvidia-smi runs but sees no GPU. Check that the card is seated and powered, that `nvidia-smi -L` ' +
-      'lists it, and on a laptop that the discrete GPU is not switched off.',
-  },
-  {
-    pattern: /version mismatch/i,
-    state: 'driver-error',
-    fix: 'The NVIDIA driver was updated but the old one is still loaded: restart the computer.',
-  },
+const RULES: readonly { pattern: RegExp; state: SourceState; fix: Message }[] = [
+  { pattern: /Insufficient Permissions|permission denied|EACCES/i, state: 'permission', fix: message('fix.nvidia-permission') },
+  { pattern: /No devices were found/i, state: 'no-device', fix: message('fix.nvidia-no-device') },
+  { pattern: /version mismatch/i, state: 'driver-error', fix: message('fix.nvidia-version-mismatch') },
   {
     pattern: /couldn't communicate with the NVIDIA driver|Failed to initialize NVML|NVML.*not found|GPU is lost/i,
     state: 'driver-error',
-    fix:
-      'nvidia-smi cannot talk to the NVIDIA driver. Make sure the proprietary driver is installed and ' +
-      'loaded (`lsmod | grep nvidia` on Linux), then restart the computer.',
+    fix: message('fix.nvidia-driver'),
   },
 ]
 
@@ -39,6 +24,4 @@ export function diagnoseNvidiaSmiOutput(text: string): Diagnosis {
   return { state: 'other', fix: null }
 }
 
-export const NOT_INSTALLED_FIX =
-  'nvidia-smi was not found on PATH. It comes with the NVIDIA driver: install the driver for your card ' +
-  '(on Windows it lives in C:\\Windows\\System32). Without an NVIDIA GPU, try the demo replay.'
+export const NOT_INSTALLED_FIX: Message = message('fix.nvidia-not-installed')

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { Device, Sample, SourceStatus } from '../../contract/telemetry.ts'
 import { tempDir, useFakeNvidiaSmi, waitFor } from '../../../test/helpers.ts'
 import { nvidiaSmiArgs, NvidiaSmiReader } from './nvidia-smi.reader.ts'
+import { formatText } from '../../contract/messages.ts'
 
 interface Run {
   reader: NvidiaSmiReader
@@ -41,7 +42,9 @@ const lastState = (r: Run): string | undefined => r.statuses.at(-1)?.state
 describe('NvidiaSmiReader against a fake nvidia-smi replaying a real trace', () => {
   it('asks for the fields it needs, once, as a long-lived stream', () => {
     const args = nvidiaSmiArgs(1000)
-    expect(args[0]).toBe('--query-gpu=timestamp,index,uuid,name,power.draw,power.limit,utilization.gpu,utilization.memory,memory.used,memory.total,temperature.gpu,clocks.sm,pstate')
+    expect(args[0]).toBe(
+      '--query-gpu=timestamp,index,uuid,name,power.draw,power.limit,utilization.gpu,utilization.memory,memory.used,memory.total,temperature.gpu,clocks.sm,pstate',
+    )
     expect(args.slice(1)).toEqual(['--format=csv,noheader,nounits', '-lms', '1000'])
   })
 
@@ -63,18 +66,17 @@ describe('NvidiaSmiReader against a fake nvidia-smi replaying a real trace', () 
     const r = run({ WATTPRINT_FAKE_SMI_MODE: 'exit-after=5', WATTPRINT_FAKE_SMI_FAIL_LAUNCHES: '1', WATTPRINT_FAKE_SMI_STATE: state })
     await waitFor(() => r.statuses.some((s) => s.state === 'other'), 'the exit to be reported')
     const failure = r.statuses.find((s) => s.state === 'other')
-    expect(failure?.message).toMatch(/exited with code 15: Unable to determine the device handle/)
+    expect(failure && formatText('en', failure.message)).toMatch(/nvidia-smi exited with code 15/)
+    // nvidia-smi's own words travel verbatim beside the sentence.
+    expect(failure?.raw).toMatch(/Unable to determine the device handle/)
     await waitFor(() => lastState(r) === 'ok' && r.samples.length > 10, 'recovery after the restart')
     expect(r.statuses.at(-1)?.restarts).toBeGreaterThanOrEqual(1)
   })
 
   it('kills and restarts an nvidia-smi that stops talking', async () => {
     const state = join(tempDir(), 'launches')
-    const r = run(
-      { WATTPRINT_FAKE_SMI_MODE: 'hang-after=3', WATTPRINT_FAKE_SMI_FAIL_LAUNCHES: '1', WATTPRINT_FAKE_SMI_STATE: state },
-      { hangTimeoutMs: 600 },
-    )
-    await waitFor(() => r.statuses.some((s) => /stopped answering/.test(s.message)), 'the hang to be noticed')
+    const r = run({ WATTPRINT_FAKE_SMI_MODE: 'hang-after=3', WATTPRINT_FAKE_SMI_FAIL_LAUNCHES: '1', WATTPRINT_FAKE_SMI_STATE: state }, { hangTimeoutMs: 600 })
+    await waitFor(() => r.statuses.some((s) => /stopped answering/.test(formatText('en', s.message))), 'the hang to be noticed')
     await waitFor(() => lastState(r) === 'ok' && r.samples.length > 8, 'readings after the restart')
   })
 
@@ -89,18 +91,18 @@ describe('NvidiaSmiReader against a fake nvidia-smi replaying a real trace', () 
     ['no-device', 'no-device', /No devices were found/],
     ['driver-error', 'driver-error', /couldn't communicate with the NVIDIA driver/],
     ['not-permitted', 'permission', /Insufficient Permissions/],
-  ])('reports %s as %s with nvidia-smi\'s own words and a fix', async (mode, state, words) => {
+  ])("reports %s as %s with nvidia-smi's own words and a fix", async (mode, state, words) => {
     const r = run({ WATTPRINT_FAKE_SMI_MODE: mode })
     await waitFor(() => lastState(r) === state, state)
     const status = r.statuses.at(-1)
-    expect(status?.message).toMatch(words)
-    expect(status?.fix).toBeTruthy()
+    expect(status?.raw).toMatch(words)
+    expect(status?.fix?.code).toMatch(/^fix\./)
     expect(r.samples).toHaveLength(0)
   })
 
   it('says nvidia-smi is not installed when it is not on PATH', async () => {
     const r = run({}, { command: 'nvidia-smi-that-does-not-exist' })
     await waitFor(() => lastState(r) === 'not-installed', 'not-installed')
-    expect(r.statuses.at(-1)?.fix).toMatch(/driver/)
+    expect(formatText('en', r.statuses.at(-1)?.fix ?? { code: '', params: {} })).toMatch(/driver/)
   })
 })

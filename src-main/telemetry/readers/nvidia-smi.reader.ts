@@ -1,5 +1,6 @@
 import type { Device, Sample, SourceStatus } from '../../contract/telemetry.ts'
 import { epochMsFromLocalParts } from '../../core/time.ts'
+import { message, type Message } from '../../contract/messages.ts'
 import type { ReaderEvents, TelemetryReader } from '../reader.ts'
 import { diagnoseNvidiaSmiOutput, NOT_INSTALLED_FIX } from '../parsers/nvidia-smi-status.parse.ts'
 import { parseRecord, STREAM_FIELDS, streamColumnMap, type NvidiaRecord } from '../parsers/nvidia-smi-csv.parse.ts'
@@ -62,7 +63,15 @@ export class NvidiaSmiReader implements TelemetryReader {
 
   constructor(options: NvidiaSmiReaderOptions) {
     this.options = options
-    this.status = { sourceId: this.sourceId, state: 'starting', message: 'Starting nvidia-smi…', fix: null, sinceMs: Date.now(), restarts: 0 }
+    this.status = {
+      sourceId: this.sourceId,
+      state: 'starting',
+      message: message('source.starting', { tool: 'nvidia-smi' }),
+      fix: null,
+      raw: null,
+      sinceMs: Date.now(),
+      restarts: 0,
+    }
   }
 
   start(events: ReaderEvents): void {
@@ -86,7 +95,7 @@ export class NvidiaSmiReader implements TelemetryReader {
 
   async stop(): Promise<void> {
     await this.process?.stop()
-    this.setStatus('stopped', 'Stopped.', null)
+    this.setStatus('stopped', message('source.stopped'), null)
   }
 
   private handleLine(line: string): void {
@@ -104,7 +113,7 @@ export class NvidiaSmiReader implements TelemetryReader {
     }
     if (this.status.state !== 'ok') {
       this.recentText = []
-      this.setStatus('ok', `Reading nvidia-smi every ${this.options.intervalMs} ms.`, null)
+      this.setStatus('ok', message('source.reading', { tool: 'nvidia-smi', intervalMs: this.options.intervalMs }), null)
     }
     const { sample, device } = toSampleAndDevice(result.record, tMs, this.sourceId)
     this.events?.onSample(sample, device)
@@ -112,30 +121,32 @@ export class NvidiaSmiReader implements TelemetryReader {
 
   private handleExit(exit: ProcessExit, restartInMs: number): void {
     if (this.status.state === 'stopped') return
-    const retry = ` Retrying in ${Math.round(restartInMs / 1000)} s.`
+    const retryS = Math.round(restartInMs / 1000)
+    const tool = 'nvidia-smi'
     if (exit.spawnError === 'ENOENT') {
-      this.setStatus('not-installed', `nvidia-smi was not found (${this.options.command ?? 'nvidia-smi'}).`, NOT_INSTALLED_FIX)
+      this.setStatus('not-installed', message('source.not-found', { tool, command: this.options.command ?? 'nvidia-smi' }), NOT_INSTALLED_FIX)
       return
     }
     if (exit.spawnError) {
       const diagnosis = diagnoseNvidiaSmiOutput(exit.spawnError)
-      this.setStatus(diagnosis.state, `nvidia-smi could not be started: ${exit.spawnError}.${retry}`, diagnosis.fix)
+      this.setStatus(diagnosis.state, message('source.cannot-start', { tool, error: exit.spawnError, retryS }), diagnosis.fix, exit.spawnError)
       return
     }
     const printed = [exit.stderr, ...this.recentText].filter(Boolean).join('\n').trim()
     this.recentText = []
     if (exit.hung) {
-      this.setStatus('other', `nvidia-smi stopped answering and was restarted.${retry}`, null)
+      this.setStatus('other', message('source.hung', { tool, retryS }), null)
       return
     }
     const diagnosis = diagnoseNvidiaSmiOutput(printed)
-    const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`
-    const said = printed ? `: ${printed}` : ' without a message'
-    this.setStatus(diagnosis.state, `nvidia-smi ${how}${said}.${retry}`, diagnosis.fix)
+    const what = exit.signal
+      ? message('source.killed', { tool, signal: exit.signal, retryS })
+      : message('source.exited', { tool, code: String(exit.code), retryS })
+    this.setStatus(diagnosis.state, what, diagnosis.fix, printed || null)
   }
 
-  private setStatus(state: SourceStatus['state'], message: string, fix: string | null): void {
-    this.status = { sourceId: this.sourceId, state, message, fix, sinceMs: Date.now(), restarts: this.process?.restarts ?? 0 }
+  private setStatus(state: SourceStatus['state'], what: Message, fix: Message | null, raw: string | null = null): void {
+    this.status = { sourceId: this.sourceId, state, message: what, fix, raw, sinceMs: Date.now(), restarts: this.process?.restarts ?? 0 }
     this.events?.onStatus(this.status)
   }
 }

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises'
 import type { SourceStatus } from '../../contract/telemetry.ts'
 import { epochMsFromLocalParts } from '../../core/time.ts'
 import { systemClock, type Clock } from '../../core/clock.ts'
+import { formatText, message, type Message } from '../../contract/messages.ts'
 import type { ReaderEvents, TelemetryReader } from '../reader.ts'
 import { parseNvidiaSmiLog } from '../parsers/nvidia-smi-log.parse.ts'
 import { toSampleAndDevice } from './nvidia-smi.reader.ts'
@@ -43,18 +44,18 @@ export class ReplayReader implements TelemetryReader {
 
   start(events: ReaderEvents): void {
     this.stopped = false
-    this.emitStatus(events, 'starting', `Loading ${this.options.file}…`)
+    this.emitStatus(events, 'starting', message('source.replay-loading', { file: this.options.file }))
     void this.load().then(
       (records) => {
         if (this.stopped) return
         if (records.length === 0) {
-          this.emitStatus(events, 'other', `${this.options.file} holds no readable samples.`)
+          this.emitStatus(events, 'other', message('source.replay-empty', { file: this.options.file }))
           return
         }
-        this.emitStatus(events, 'ok', `Replaying ${basename(this.options.file)} (${records.length} readings).`)
+        this.emitStatus(events, 'ok', message('source.replay-playing', { file: basename(this.options.file), readings: records.length }))
         this.play(records, events)
       },
-      (error: unknown) => this.emitStatus(events, 'other', `Cannot replay ${this.options.file}: ${String(error)}`),
+      (error: unknown) => this.emitStatus(events, 'other', message('source.replay-failed', { file: this.options.file, error: String(error) }), String(error)),
     )
   }
 
@@ -65,7 +66,7 @@ export class ReplayReader implements TelemetryReader {
 
   private async load(): Promise<TimedRecord[]> {
     const parsed = parseNvidiaSmiLog(await readFile(this.options.file, 'utf8'))
-    if (!parsed.ok) throw new Error(parsed.message)
+    if (!parsed.ok) throw new Error(formatText('en', parsed.problem))
     // The log's own zone does not matter: only offsets between its readings are used.
     const timed = parsed.log.records
       .map(({ record }) => ({ tMs: epochMsFromLocalParts(record.time, 'UTC'), record }))
@@ -93,7 +94,7 @@ export class ReplayReader implements TelemetryReader {
       }
       if (i >= records.length) {
         if (!this.options.loop) {
-          this.emitStatus(events, 'stopped', `Replay of ${basename(this.options.file)} finished.`)
+          this.emitStatus(events, 'stopped', message('source.replay-finished', { file: basename(this.options.file) }))
           return
         }
         // Leave one reading's interval before the next lap so its first reading is not a duplicate instant.
@@ -108,7 +109,7 @@ export class ReplayReader implements TelemetryReader {
     step()
   }
 
-  private emitStatus(events: ReaderEvents, state: SourceStatus['state'], message: string): void {
-    events.onStatus({ sourceId: this.sourceId, state, message, fix: null, sinceMs: (this.options.clock ?? systemClock).nowMs(), restarts: 0 })
+  private emitStatus(events: ReaderEvents, state: SourceStatus['state'], what: Message, raw: string | null = null): void {
+    events.onStatus({ sourceId: this.sourceId, state, message: what, fix: null, raw, sinceMs: (this.options.clock ?? systemClock).nowMs(), restarts: 0 })
   }
 }

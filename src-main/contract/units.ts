@@ -1,3 +1,5 @@
+/** SI units inside; these named conversions are the only ones, for main and renderer alike. */
+
 /** Joules in one kilowatt-hour. */
 export const JOULES_PER_KWH = 3_600_000
 
@@ -14,3 +16,6 @@ export function ratioOrNull(a: number, b: number): number | null {
   const q = a / b
   return b === 0 || !Number.isFinite(q) ? null : q
 }
+
+export const joulesFromWh = (energyWh: number): number => energyWh * 3600
+export const whFromJoules = (energyJ: number): number => energyJ / 3600

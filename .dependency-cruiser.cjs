@@ -1,0 +1,83 @@
+/**
+ * The layer rules of DESIGN.md, checked by `npm run lint` (dependency-cruiser), not by goodwill.
+ * Each rule says what a layer may not import and why.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'core-is-pure',
+      comment: 'core/ is the pure domain: no store, telemetry, recording, api, app or headless, and no Node I/O.',
+      severity: 'error',
+      from: { path: '^src-main/core/' },
+      to: { path: ['^src-main/(store|telemetry|recording|api|app|headless)/', '^(node:)?(fs|path|child_process|net|http|https|os|sqlite|worker_threads)$'] },
+    },
+    {
+      name: 'contract-stands-alone',
+      comment: 'contract/ is the API both sides read: it imports nothing of main but itself.',
+      severity: 'error',
+      from: { path: '^src-main/contract/' },
+      to: { path: '^src-main/(?!contract/)' },
+    },
+    {
+      name: 'renderer-only-sees-the-contract',
+      comment: 'The renderer talks to main through the bridge: of src-main it imports the contract only (types, schemas, messages, units).',
+      severity: 'error',
+      from: { path: '^src-renderer/' },
+      to: { path: '^src-main/(?!contract/)' },
+    },
+    {
+      name: 'renderer-has-no-node',
+      comment: 'The renderer runs in a sandboxed page: no Node built-ins.',
+      severity: 'error',
+      from: { path: '^src-renderer/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'api-is-transport-free',
+      comment: 'api/ (the composition root and handlers) is shared by the three doors: it imports none of them.',
+      severity: 'error',
+      from: { path: '^src-main/api/' },
+      to: { path: '^src-main/(app|headless)/' },
+    },
+    {
+      name: 'headless-is-not-the-desktop-app',
+      comment: 'The headless host and CLI run without Electron.',
+      severity: 'error',
+      from: { path: '^src-main/headless/' },
+      to: { path: '^src-main/app/' },
+    },
+    {
+      name: 'only-app-imports-electron',
+      comment: 'electron is imported only under src-main/app/, so everything else runs (and is tested) in plain Node.',
+      severity: 'error',
+      from: { pathNot: '^src-main/app/' },
+      to: { path: '^electron$' },
+    },
+    {
+      name: 'store-serves-upwards',
+      comment: 'store/ persists; it does not call the API, the doors or the app.',
+      severity: 'error',
+      from: { path: '^src-main/store/' },
+      to: { path: '^src-main/(api|app|headless)/' },
+    },
+    {
+      name: 'no-circular',
+      comment: 'A cycle makes two modules one; split what they share.',
+      severity: 'error',
+      from: { path: '^src-(main|renderer)/' },
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: ['node_modules', '^out/', '\\.test\\.ts$'] },
+    tsPreCompilationDeps: true,
+    combinedDependencies: false,
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.js', '.vue', '.mjs', '.cjs'],
+    },
+    tsConfig: { fileName: 'tsconfig.json' },
+  },
+}

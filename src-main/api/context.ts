@@ -1,0 +1,155 @@
+import type { DatabaseSync } from 'node:sqlite'
+import { message, type Message } from '../contract/messages.ts'
+import type { TelemetryStatus } from '../contract/telemetry.ts'
+import { systemClock, type Clock } from '../core/clock.ts'
+import { bundledDataPack } from '../core/data-pack.ts'
+import { moveAside, openDatabase, StoreError } from '../store/database.ts'
+import { DataPackStore } from '../store/data-pack-store.ts'
+import { SampleStore } from '../store/sample-store.ts'
+import { SettingsStore } from '../store/settings-store.ts'
+import type { Sampler } from '../telemetry/sampler.ts'
+import { DataPackService } from './services/data-packs.service.ts'
+import { DemoService } from './services/demo.service.ts'
+import { PushBus } from './services/push-bus.ts'
+import { RecorderService, type SourceChoice } from './services/recorder.service.ts'
+import { ReportService } from './services/reports.service.ts'
+import { RetentionService } from './services/retention.service.ts'
+import { ImportService } from './services/imports.service.ts'
+import { defaultSettings, SettingsService } from './services/settings.service.ts'
+
+export type { SourceChoice }
+
+export interface ContextOptions {
+  /** The database file; null for none (pure queries on the bundled data, nothing kept). */
+  dbPath: string | null
+  /** `read`: never writes (reports on a read-only file); default `write`. */
+  dbMode?: 'read' | 'write'
+  host: 'electron' | 'headless' | 'cli'
+  version: string
+  /** The live source; `none` (default) records nothing. */
+  source?: SourceChoice
+  /** The bundled real trace the demo replays; null: no demo. */
+  demoTraceFile?: string | null
+  /** Locale whose country is the default grid (e.g. `fr-FR`). */
+  locale?: string | undefined
+  flushIntervalMs?: number | undefined
+  demoSpeed?: number | undefined
+  /** "Now" for today, recent readings and retention (tests pin it). */
+  clock?: Clock
+  /**
+   * A damaged Wattprint database (failing SQLite's quick_check) is moved aside and recording goes
+   * on in a fresh file (the recording doors: desktop app, `serve`, `record`); otherwise it is refused.
+   */
+  recoverDamaged?: boolean
+}
+
+/** Everything the channel handlers use, wired once. */
+export interface AppContext {
+  readonly info: { version: string; host: ContextOptions['host']; dbPath: string; platform: string }
+  readonly clock: Clock
+  readonly bus: PushBus
+  readonly settings: SettingsService
+  readonly dataPacks: DataPackService
+  readonly reports: ReportService
+  readonly recorder: RecorderService
+  readonly demo: DemoService
+  readonly retention: RetentionService
+  readonly imports: ImportService
+  /** What happened to the database at start (a damaged file moved aside), for the user. */
+  readonly storageNotes: readonly Message[]
+  /** The telemetry the UI shows: the demo while it runs, else the live recording. */
+  telemetryStatus(): TelemetryStatus
+  /** The store holding what the UI shows (the demo's while it runs). */
+  shownStore(): { store: SampleStore; demo: boolean }
+  start(): void
+  /** Stops recording and writes what is pending; the database stays open for a last report. */
+  stopRecording(): Promise<void>
+  close(): Promise<void>
+}
+
+/**
+ * The composition root: opens the database (moving a damaged one aside when allowed), builds the
+ * stores and the small services, and wires their events to the push bus. The three doors (IPC,
+ * HTTP, CLI) all take an AppContext.
+ */
+export function createContext(options: ContextOptions): AppContext {
+  const clock = options.clock ?? systemClock
+  const storageNotes: Message[] = []
+  const db = openOrRecover(options, clock, storageNotes)
+  const store = new SampleStore(db)
+  const settings = new SettingsService(new SettingsStore(db, defaultSettings(options.locale)))
+  const dataPacks = new DataPackService(new DataPackStore(db, bundledDataPack()), clock)
+  const reports = new ReportService(store, settings, dataPacks, options.dbPath !== null)
+  const bus = new PushBus()
+
+  // Only the sampler the UI shows pushes: the demo's while it runs, else the live one.
+  let demo: DemoService | null = null
+  const shown = (): { sampler: Sampler; demo: boolean } => (demo?.sampler ? { sampler: demo.sampler, demo: true } : { sampler: recorder.current, demo: false })
+  const telemetryStatus = (): TelemetryStatus => {
+    const view = shown()
+    const s = view.sampler.status()
+    return { source: s.source, demo: view.demo, devices: s.devices, latest: s.latest, storage: recorder.status().storage }
+  }
+  const wire = (sampler: Sampler): void => {
+    sampler.onSamples((samples) => {
+      const view = shown()
+      if (view.sampler === sampler) bus.emit('telemetry:samples', { samples, demo: view.demo })
+    })
+    sampler.onStatus(() => {
+      if (shown().sampler === sampler) bus.emit('telemetry:status', telemetryStatus())
+    })
+  }
+  const recorder = new RecorderService({ source: options.source ?? { kind: 'none' }, store, settings, clock, flushIntervalMs: options.flushIntervalMs }, wire)
+  demo = new DemoService({ traceFile: options.demoTraceFile ?? null, speed: options.demoSpeed ?? 1, clock, settings }, wire, () =>
+    bus.emit('telemetry:status', telemetryStatus()),
+  )
+  const demoService = demo
+  const retention = new RetentionService(store, settings, clock)
+  settings.onChange((next) => demoService.sampler?.setMaxGapS(next.maxGapS))
+
+  let closed = false
+  const stopRecording = async (): Promise<void> => {
+    retention.stop()
+    await demoService.stop()
+    await recorder.stop()
+  }
+  return {
+    info: { version: options.version, host: options.host, dbPath: options.dbPath ?? ':memory:', platform: process.platform },
+    clock,
+    bus,
+    settings,
+    dataPacks,
+    reports,
+    recorder,
+    demo: demoService,
+    retention,
+    imports: new ImportService(store, settings, clock),
+    storageNotes,
+    telemetryStatus,
+    shownStore: () => (demoService.store ? { store: demoService.store, demo: true } : { store, demo: false }),
+    start: () => {
+      recorder.start()
+      if (options.dbMode !== 'read') retention.start()
+    },
+    stopRecording,
+    close: async () => {
+      if (closed) return
+      closed = true
+      await stopRecording()
+      db.close()
+    },
+  }
+}
+
+/** Opens the database; a damaged one is moved aside (never deleted) when the options allow it. */
+function openOrRecover(options: ContextOptions, clock: Clock, notes: Message[]): DatabaseSync {
+  if (options.dbPath === null) return openDatabase(':memory:')
+  try {
+    return openDatabase(options.dbPath, { mode: options.dbMode ?? 'write' })
+  } catch (error) {
+    if (!(error instanceof StoreError && error.reason === 'damaged' && options.recoverDamaged)) throw error
+    const movedTo = moveAside(options.dbPath, clock.nowMs())
+    notes.push(message('storage.moved-aside', { detail: (error.detail ?? 'quick_check failed').slice(0, 160), movedTo }))
+    return openDatabase(options.dbPath)
+  }
+}

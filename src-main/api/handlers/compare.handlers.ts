@@ -1,0 +1,31 @@
+import { comparePeriod } from '../../core/estimate-report.ts'
+import type { Clock } from '../../core/clock.ts'
+import type { ReportService } from '../services/reports.service.ts'
+import type { DataPackService } from '../services/data-packs.service.ts'
+import type { Handlers, ParsedRequestOf } from '../handler.ts'
+
+/** What a comparison needs: a period's footprint, the data set, and "now" (for the pace). */
+export interface CompareDeps {
+  reports: Pick<ReportService, 'report'>
+  dataPacks: Pick<DataPackService, 'pack'>
+  clock: Clock
+}
+
+export const compareHandlers = {
+  /** [sinceMs, untilMs) of the history beside the data set's runs and figures; the pace is over the time elapsed. */
+  'compare:period': (ctx: CompareDeps, request: ParsedRequestOf<'compare:period'>) => {
+    const report = ctx.reports.report(request.sinceMs, request.untilMs)
+    const end = Math.min(request.untilMs, ctx.clock.nowMs())
+    return comparePeriod(
+      {
+        sinceMs: request.sinceMs,
+        untilMs: request.untilMs,
+        energyKWh: report.footprint.energyKWh,
+        co2eKg: report.footprint.co2eKg,
+        durationS: Math.max(0, (end - request.sinceMs) / 1000),
+      },
+      ctx.dataPacks.pack(),
+      request.queries,
+    )
+  },
+} satisfies Partial<Handlers>

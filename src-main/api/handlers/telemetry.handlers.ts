@@ -1,0 +1,18 @@
+import type { Handlers } from '../handler.ts'
+
+export const telemetryHandlers = {
+  'telemetry:status': (ctx) => ctx.telemetryStatus(),
+  'telemetry:recent': (ctx, request) => {
+    const sampler = ctx.demo.sampler
+    const since = ctx.clock.nowMs() - request.windowS * 1000
+    return sampler ? { samples: sampler.recent(since), demo: true } : { samples: ctx.recorder.recent(request.windowS), demo: false }
+  },
+  'demo:start': (ctx) => {
+    ctx.demo.start()
+    return { ok: true as const }
+  },
+  'demo:stop': async (ctx) => {
+    await ctx.demo.stop()
+    return { ok: true as const }
+  },
+} satisfies Partial<Handlers>

@@ -1,0 +1,76 @@
+import { badInput } from '../../contract/errors.ts'
+import type { Report, Range } from '../../contract/footprint.ts'
+import type { History } from '../../contract/history.ts'
+import type { Settings } from '../../contract/settings.ts'
+import { asFactor, referenceFactor } from '../../core/data-pack.ts'
+import { rangeOf } from '../../core/footprint.ts'
+import { historyBuckets } from '../../core/history.ts'
+import { buildReport, SAMPLED_POWER_MEASUREMENT_ID } from '../../core/report.ts'
+import type { SampleStore } from '../../store/sample-store.ts'
+import type { DataPackService } from './data-packs.service.ts'
+import type { SettingsService } from './settings.service.ts'
+
+export interface ReportOptions {
+  /** Another country's grid than the settings' (`wattprint report --country`). */
+  countryIso3?: string | undefined
+  /** The store to read (the demo's in-memory one); default the real history. */
+  store?: SampleStore
+  demo?: boolean
+}
+
+/** Periods of recorded history as reports: energy, footprint under the settings in use, ranges. */
+export class ReportService {
+  private readonly store: SampleStore
+  private readonly settings: SettingsService
+  private readonly dataPacks: DataPackService
+  /** False for a context without a database file (nothing recorded to read). */
+  private readonly persistent: boolean
+
+  constructor(store: SampleStore, settings: SettingsService, dataPacks: DataPackService, persistent = true) {
+    this.persistent = persistent
+    this.store = store
+    this.settings = settings
+    this.dataPacks = dataPacks
+  }
+
+  /** [sinceMs, untilMs) of the history (or of the store given). */
+  report(sinceMs: number, untilMs: number, options: ReportOptions = {}): Report {
+    const settings: Settings = options.countryIso3
+      ? { ...this.settings.get(), countryIso3: options.countryIso3, gridOverrideGPerKWh: null }
+      : this.settings.get()
+    // Energy by local hour costs an extra query: only a time-of-use tariff needs it.
+    const totals = (options.store ?? this.store).totals(sinceMs, untilMs, { byLocalHour: settings.tariff.kind === 'time-of-use' })
+    return buildReport(totals, sinceMs, untilMs, settings, options.demo ?? false, this.dataPacks.pack())
+  }
+
+  /** Energy of a period at the IT equipment, kWh (a scenario's measured baseline); refused without a history. */
+  energyKWh(sinceMs: number, untilMs: number): number {
+    if (!this.persistent) throw badInput('scenario.needs-history', {}, 'baseline')
+    return this.report(sinceMs, untilMs).footprint.energyKWh
+  }
+
+  /** Rollup buckets of the history, with the period's report and, if asked, the period before. */
+  history(sinceMs: number, untilMs: number, bucket: 'hour' | 'day', withPrevious: boolean): History {
+    const report = this.report(sinceMs, untilMs)
+    const previous = withPrevious ? this.report(2 * sinceMs - untilMs, sinceMs) : null
+    return {
+      sinceMs,
+      untilMs,
+      bucket,
+      ...historyBuckets(this.store.buckets(bucket, sinceMs, untilMs), report),
+      report,
+      previous: previous && {
+        sinceMs: previous.sinceMs,
+        untilMs: previous.untilMs,
+        energyJ: previous.energyJ,
+        co2eKg: previous.footprint.co2eKg,
+        cost: previous.footprint.cost,
+      },
+    }
+  }
+
+  /** How far measured energy may be off (the data set's measurement factor). */
+  measurementRange(): Range {
+    return rangeOf(asFactor(referenceFactor(this.dataPacks.pack(), SAMPLED_POWER_MEASUREMENT_ID)))
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * Every sentence the main process sends to a person, in English, by code. Placeholders are
+ * `{name}` (vue-i18n's named interpolation, so the renderer uses this catalogue as it is); the
+ * characters `@`, `|` and `$` are not used, as vue-i18n gives them a meaning. The French
+ * catalogue must have exactly the same codes (checked by the type and a test).
+ */
+export const MESSAGES_EN = {
+  /** A text that is already words (a user's label, a data set's model name): shown as it is. */
+  text: '{text}',
+
+  // Validation of a request, a settings value, a file (zod issues, by kind).
+  'field.too-small': 'field "{field}": Too small: expected {expected} to be >={minimum}',
+  'field.too-big': 'field "{field}": Too big: expected {expected} to be <={maximum}',
+  'field.wrong-type': 'field "{field}": Invalid input: expected {expected}',
+  'field.unknown-keys': 'field "{field}": Unrecognized key(s): {keys}',
+  'field.not-one-of': 'field "{field}": Invalid option: expected one of {options}',
+  'field.bad-format': 'field "{field}": Invalid {format}',
+  'field.invalid': 'field "{field}": {detail}',
+  'field.iso3': 'field "{field}": an ISO 3166-1 alpha-3 country code such as FRA, or WORLD',
+  'field.currency': 'field "{field}": a 3-letter ISO 4217 code such as EUR',
+  'request.invalid': '{channel}: {detail}',
+  'request.until-before-since': 'field "{field}": untilMs must be after sinceMs',
+  'request.range-too-long': 'field "{field}": at most 400 days at a time',
+  'request.needs-training-work': 'field "{field}": give gpuHours, or paramsB and tokensB',
+  'request.needs-inference-work': 'field "{field}": give energyJ and tokens (measured), or paramsB, bitsPerWeight and hardwareId (estimated)',
+  'request.grid-or-country': 'field "{field}": give gridGCo2ePerKWh or countryIso3, not both',
+  'request.unknown-zone': 'field "{field}": unknown time zone "{zone}" (use an IANA name such as Europe/Paris)',
+  'request.unknown-channel': 'unknown channel "{channel}"',
+
+  // Transports.
+  'http.no-token': 'missing or wrong token: open the URL that `wattprint serve` printed',
+  'http.wrong-host': 'requests must be addressed to 127.0.0.1:{port}',
+  'http.two-hosts': 'more than one Host header',
+  'http.cross-site': 'cross-site request refused ({header}: {value})',
+  'http.not-json': 'send the request as Content-Type: application/json',
+  'http.too-large': 'request body larger than {limit} bytes for {channel}',
+  'http.bad-json': 'request body is not valid JSON',
+  'http.bad-url': 'the request target is not a valid URL',
+  'http.bad-encoding': 'the path has bad percent-encoding',
+  'http.method': '{method} is not allowed here (use {allowed})',
+  'http.no-such-path': 'no such API path',
+  'http.not-found': 'not found',
+  'http.api-only': 'this host serves the API only (the renderer was not built: run `npm run build:renderer`)',
+  'http.renderer-missing': 'the renderer is not built ({file} is missing): run `npm run build:renderer`',
+  'ipc.untrusted': 'request from an untrusted frame',
+  internal: 'internal error: {detail}',
+
+  // Estimates and scenarios.
+  'estimate.unknown-hardware': 'field "{field}": unknown hardware "{id}" (list them with: wattprint hardware)',
+  'estimate.no-grid': 'field "{field}": no grid figure for "{iso3}"',
+  'estimate.no-flops': 'field "{field}": {name} has no published dense TFLOP/s in the data set; give gpuHours instead',
+  'estimate.no-bandwidth': 'field "{field}": {name} has no published memory bandwidth in the data set',
+  'scenario.bad-dates': 'field "{field}": two ISO 8601 dates, until after since',
+  'scenario.needs-history': 'field "{field}": a measured baseline needs the database (--db)',
+  'scenario.unknown-run': 'field "{field}": unknown training run "{id}" (list them with: wattprint references)',
+  'scenario.run-without-energy': 'field "{field}": {model} has no published energy or GPU-hours × power to start from',
+  'scenario.unknown-hardware': 'field "{field}": unknown hardware "{id}"',
+  'scenario.hardware-without-flops': 'field "{field}": both devices need a published dense TFLOP/s figure',
+  'scenario.no-grid': 'field "{field}": no grid figure for "{iso3}"',
+  'scenario.pack-lacks-cloud': 'data pack {version} lacks the cloud PUE/WUE factors',
+
+  // Lever formulas (a variant's steps) and scenario notes.
+  'lever.distillation': 'energy × student/teacher active parameters = × {student}/{teacher} (forward pass ≈ 2N FLOPs per token)',
+  'lever.quantization':
+    'memory-bound decoding: energy × bits after/before = × {to}/{from} (an upper bound on the saving: compute-bound phases such as prompt processing gain less)',
+  'lever.finetune': 'energy × ({k}·N·D_finetune) ÷ (6·N·D_pretrain) = × {share}',
+  'lever.pue': 'facility energy = IT energy × PUE {pue}',
+  'lever.grid': 'grid intensity = Ember yearly average for {iso3}: {grid} g CO2e/kWh',
+  'lever.renewable-share': 'market-based: grid intensity × (1 − {percent}% covered by renewable contracts)',
+  'lever.hardware': 'energy × (peak FLOP/s per W of {from}) ÷ (that of {to}) = × {ratio} (same work, same utilisation, TDP as power)',
+  'lever.time-shift': 'grid intensity at the chosen hour = {grid} g CO2e/kWh (your figure: Wattprint bundles no hourly data)',
+  'lever.local': 'local: PUE 1, no cooling water, your grid and price',
+  'lever.cloud': 'cloud: PUE {pue}, on-site water {wue} L/kWh',
+  'cite.user-figure': 'Your own figure (e.g. from your supplier or a live grid map)',
+  'cite.user-settings': 'Your settings',
+  'scenario.note-no-water': 'Off-site water (for generating the electricity) is not counted: no verified L/kWh figure is bundled; set yours in Settings.',
+  'scenario.note-finetune': 'Baseline: {method} fine-tune of {params}B parameters on {tokens}B tokens, {formula} (defaults: {defaults}).',
+  'scenario.note-inference': 'Baseline: {tokens} tokens at {perToken} J per token ({formula}).',
+  'scenario.note-run-published': "Baseline energy: the run's published {mwh} MWh.",
+  'scenario.note-run-derived': 'Baseline energy derived, not published as energy: {hours} accelerator-hours × {powerW} W × PUE {pue} = {mwh} MWh.',
+  'scenario.note-run-pue': "The run's published PUE: {pue}.",
+  'scenario.note-run-no-pue': 'The run published no PUE: 1 is assumed.',
+  'scenario.note-run-grid': "The run's published grid intensity: {grid} g CO2e/kWh.",
+  'scenario.note-run-site-grid': "The run published no grid intensity: your site's ({grid} g CO2e/kWh) is used.",
+  'scenario.label-measured': 'Measured {since} → {until}',
+  'scenario.label-finetune': '{method} fine-tune, {params}B × {tokens}B tokens',
+  'scenario.label-inference': '{tokens} tokens, {params}B at {bits} bits',
+
+  // Factors the app makes from settings (data-pack factors carry their own labels).
+  'factor.grid-country': 'Grid average, {country}',
+  'factor.grid-country-note':
+    "Location-based: the yearly average intensity of all electricity generated in the country (Ember's methodology says which emissions it counts). CO2.js takes the latest year Ember publishes for each country and does not record which year that is, so the year shows as unknown. The range (±10%) is Wattprint's assumption for applying a yearly average to particular hours.",
+  'factor.grid-market-note':
+    'Market-based (GHG Protocol Scope 2): the {share}% of your electricity covered by a renewable contract counts as zero operational emissions; the rest at the country average ({grid} g CO2e/kWh, Ember via CO2.js). Location-based figures, what the grid actually emitted, are higher.',
+  'factor.price-tou-note':
+    "Peak {peak} {currency}/kWh from {start}:00 to {end}:00 local time, off-peak {offPeak} otherwise; {sharePct}% of this period's energy fell in peak hours.",
+  'factor.grid-user': 'Grid intensity you entered',
+  'factor.grid-user-note': 'Set in Settings; Wattprint does not check it.',
+  'factor.grid-market': '{country} × (1 − {share}% renewable contract)',
+  'factor.price-user': 'Electricity price you entered',
+  'factor.price-user-note': 'Set in Settings: a flat price per kWh.',
+  'factor.price-tou': 'Time-of-use tariff you entered (effective price for this period)',
+  'factor.water-user': 'Water per kWh of electricity, as you entered it',
+  'factor.water-user-note': 'Off-site water consumed to generate your electricity. Set in Settings; Wattprint bundles no verified default.',
+
+  // Telemetry sources: what happened (the tool's own words travel beside, verbatim).
+  'source.starting': 'Starting {tool}…',
+  'source.reading': 'Reading {tool} every {intervalMs} ms.',
+  'source.stopped': 'Stopped.',
+  'source.not-found': '{tool} was not found ({command}).',
+  'source.cannot-start': '{tool} could not be started: {error}. Retrying in {retryS} s.',
+  'source.hung': '{tool} stopped answering and was restarted. Retrying in {retryS} s.',
+  'source.exited': '{tool} exited with code {code}. Retrying in {retryS} s.',
+  'source.killed': '{tool} was killed by {signal}. Retrying in {retryS} s.',
+  'source.replay-loading': 'Loading {file}…',
+  'source.replay-playing': 'Replaying {file} ({readings} readings).',
+  'source.replay-finished': 'Replay of {file} finished.',
+  'source.replay-empty': '{file} holds no readable samples.',
+  'source.replay-failed': 'Cannot replay {file}: {error}',
+  'fix.nvidia-permission': 'Your user may not read the GPU. Run Wattprint as a user in the `video` group, or fix the device permissions.',
+  'fix.nvidia-no-device':
+    'nvidia-smi runs but sees no GPU. Check that the card is seated and powered, that `nvidia-smi -L` lists it, and on a laptop that the discrete GPU is not switched off.',
+  'fix.nvidia-version-mismatch': 'The NVIDIA driver was updated but the old one is still loaded: restart the computer.',
+  'fix.nvidia-driver':
+    'nvidia-smi cannot talk to the NVIDIA driver. Make sure the proprietary driver is installed and loaded (on Linux, `lsmod` lists the nvidia module), then restart the computer.',
+  'fix.nvidia-not-installed':
+    'nvidia-smi was not found on PATH. It comes with the NVIDIA driver: install the driver for your card (on Windows it lives in C:\\Windows\\System32). Without an NVIDIA GPU, try the demo replay.',
+
+  // Storage.
+  'storage.ok': 'Saving to the database.',
+  'storage.recovered': 'Saving to the database again.',
+  'storage.failing':
+    'Cannot write to the database: {error}. {pending} readings are kept in memory and will be written when it works again; nothing stored before is lost.',
+  'storage.failing-dropped':
+    'Cannot write to the database: {error}. {pending} readings are kept in memory and will be written when it works again; nothing stored before is lost. {dropped} oldest readings were dropped.',
+  'storage.moved-aside':
+    'The database was damaged ({detail}). It was moved to {movedTo}, nothing deleted, and recording goes on in a fresh file. Run `wattprint doctor --db {movedTo}` to salvage its readable rows.',
+  'db.none': 'no database at {path}: record or import first',
+  'db.cannot-create': 'cannot create {path}: {detail}',
+  'db.cannot-open': 'cannot open {path}: {detail}',
+  'db.cannot-read': 'cannot read {path}: {detail}',
+  'db.not-sqlite': '{path} is not a Wattprint database (not an SQLite file); it was left as it is',
+  'db.foreign-marked': "{path} is another program's SQLite database (application_id {applicationId}), not Wattprint's; it was left as it is",
+  'db.foreign': "{path} is another program's SQLite database (tables: {tables}; user_version {version}), not Wattprint's; it was left as it is",
+  'db.newer-schema': '{path} has schema version {version}, newer than this Wattprint knows ({known}): update Wattprint; the file was left as it is',
+  'db.damaged': '{path} is damaged (SQLite quick_check: {detail}); run `wattprint doctor --db {path}` to salvage its readable rows',
+  'db.unreadable': '{path} cannot be read ({detail}); it was left as it is',
+  'db.read-only': '{path} is read-only; Wattprint will not write to it (it was left as it is)',
+  'db.read-only-folder': 'the folder of {path} is read-only, so SQLite cannot keep its journal there; the file was left as it is',
+  'db.migration-failed': 'migrating {path} to schema {version} failed: {detail}; nothing was changed',
+  'db.salvage-target-exists': '{path} already exists; salvage writes only into a new file',
+  'db.salvage-impossible': 'cannot open {path} at all ({detail}): nothing can be salvaged',
+  'db.write-failed': 'database error: {detail}',
+
+  // Settings and data packs.
+  'settings.unknown': 'unknown setting "{key}" ignored',
+  'settings.not-json': 'setting "{key}" is not valid JSON ({value}); using the default',
+  'settings.invalid': 'setting "{key}" is invalid ({detail}); using the default',
+  'pack.not-json': 'not valid JSON ({detail})',
+  'pack.not-newer': 'version {version} is not newer than the data in use ({current})',
+  'pack.nothing-to-revert': 'nothing to revert: the bundled data ({version}) is in use',
+
+  // Imports.
+  'import.failed': '{file}: {detail}',
+  'import.no-header':
+    '{file}: header line has no {missing} column (got: "{got}"); the log must come from nvidia-smi --query-gpu=timestamp,...,power.draw,... --format=csv (without noheader)',
+  'import.noheader-log':
+    '{file}: line 1 is data, not a header: the log was written with --format=csv,noheader, so its columns are unknown; write it again without noheader',
+  'import.bad-header-unit': '{file}: column {field} is in "{unit}"; Wattprint reads it in {units}',
+  'import.empty': '{file}: the file is empty',
+
+  // Command line.
+  'cli.unknown-command': 'unknown command "{command}" (try: {commands})',
+  'cli.bad-arguments': '{detail}',
+  'cli.unexpected-argument': 'unexpected argument "{argument}"',
+  'cli.needs-subcommand': '{command} needs a {what}: {choices} (got "{got}")',
+  'cli.needs-argument': '{command} needs {what}',
+  'cli.cannot-read-file': 'cannot read {file}: {detail}',
+  'cli.file-not-json': '{file}: not valid JSON ({detail})',
+  'cli.not-a-count': '"{value}" is not a count (e.g. 175B, 15T, 7e9)',
+  'cli.not-a-number': '"{value}" is not a number',
+  'cli.not-a-date': '"{value}" is not an ISO 8601 date or time (e.g. 2026-11-29 or 2026-11-29T08:00)',
+  'cli.not-a-duration': '"{value}" is not a positive number of seconds',
+  'cli.not-a-port': '"{value}" is not a port number',
+  'cli.one-of': 'give {a} or {b}, not both',
+  'cli.bad-source': '"{value}" is not nvidia-smi or replay:FILE',
+  'cli.cannot-listen': 'cannot listen on 127.0.0.1:{port}: {detail}',
+  'cli.bad-clock': '{name}: "{value}" is not {what}',
+  'cli.no-grid': 'no grid figure for "{value}" (use an ISO 3166-1 alpha-3 code such as FRA, or WORLD)',
+  'cli.readings-not-written': '{lost} readings could not be written to {path} ({detail}); the {written} written before are intact',
+} as const
+
+export type MessageCode = keyof typeof MESSAGES_EN

@@ -1,0 +1,174 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createContext, type AppContext, type SourceChoice } from '../../api/context.ts'
+import { badInput } from '../../contract/errors.ts'
+import { formatText } from '../../contract/messages.ts'
+import type { Clock } from '../../core/clock.ts'
+import { diagnoseDatabase, salvageDatabase } from '../../store/salvage.ts'
+import { startHeadlessServer } from '../server.ts'
+
+const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
+export const DEMO_TRACE = join(PACKAGE_ROOT, 'resources', 'demo', 'qwen3-asr-burst.nvidia-smi.csv')
+const RENDERER_DIR = join(PACKAGE_ROOT, 'out', 'renderer')
+
+/** Where a command's output goes (the CLI's own streams; tests may capture them). */
+export interface CliIo {
+  out(text: string): void
+  err(text: string): void
+  clock: Clock
+}
+
+export function readVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version
+  } catch {
+    return 'unknown'
+  }
+}
+
+/** `--source nvidia-smi|replay:FILE` (WATTPRINT_NVIDIA_SMI names a non-standard nvidia-smi). */
+export function parseSource(text: string | undefined): SourceChoice {
+  const command = process.env.WATTPRINT_NVIDIA_SMI
+  if (text === undefined || text === 'nvidia-smi') return command ? { kind: 'nvidia-smi', command } : { kind: 'nvidia-smi' }
+  if (text.startsWith('replay:')) {
+    const file = text.slice('replay:'.length)
+    if (!file || !existsSync(file)) throw badInput('cli.cannot-read-file', { file: file || '(none)', detail: 'ENOENT' }, 'source')
+    const speed = Number(process.env.WATTPRINT_REPLAY_SPEED ?? '1')
+    return { kind: 'replay', file, speed: speed > 0 ? speed : 1 }
+  }
+  throw badInput('cli.bad-source', { value: text }, 'source')
+}
+
+/** A recording context: the desktop app's database, a damaged one moved aside (the user is told). */
+function recordingContext(values: { db: string; source?: string | undefined }, io: CliIo): AppContext {
+  const source = parseSource(values.source)
+  const ctx = createContext({
+    dbPath: values.db,
+    host: 'headless',
+    version: readVersion(),
+    source,
+    demoTraceFile: DEMO_TRACE,
+    locale: Intl.DateTimeFormat().resolvedOptions().locale,
+    recoverDamaged: true,
+    clock: io.clock,
+    ...(process.env.WATTPRINT_DEMO_SPEED ? { demoSpeed: Number(process.env.WATTPRINT_DEMO_SPEED) } : {}),
+    ...(process.env.WATTPRINT_FLUSH_MS ? { flushIntervalMs: Number(process.env.WATTPRINT_FLUSH_MS) } : {}),
+  })
+  for (const note of ctx.storageNotes) io.err(`wattprint: ${formatText('en', note)}`)
+  return ctx
+}
+
+export async function runRecord(
+  values: { db: string; source?: string | undefined; duration?: string | undefined; json?: boolean | undefined },
+  io: CliIo,
+): Promise<number> {
+  const durationS = values.duration === undefined ? null : Number(values.duration)
+  if (durationS !== null && !(durationS > 0)) throw badInput('cli.not-a-duration', { value: values.duration ?? '' }, 'duration')
+  const ctx = recordingContext(values, io)
+  const startedMs = io.clock.nowMs()
+  let lastStatus = ''
+  ctx.bus.on((channel, payload) => {
+    if (channel !== 'telemetry:status' || values.json) return
+    const s = (payload as ReturnType<AppContext['telemetryStatus']>).source
+    const line = `${s.sourceId}: ${s.state} — ${formatText('en', s.message)}${s.raw ? `\n  ${s.raw}` : ''}${s.fix ? `\n  fix: ${formatText('en', s.fix)}` : ''}`
+    if (line !== lastStatus) io.err(line)
+    lastStatus = line
+  })
+  ctx.start()
+  const cpuAtStart = process.cpuUsage()
+  await waitForStop(durationS)
+  await ctx.stopRecording()
+  const storage = ctx.recorder.status().storage
+  const report = ctx.reports.report(startedMs, io.clock.nowMs() + 1)
+  await ctx.close()
+  const cpu = process.cpuUsage(cpuAtStart)
+  // CPU the recorder used while recording (start-up and nvidia-smi's own time excluded), so users can check its cost.
+  const result = {
+    durationS: (io.clock.nowMs() - startedMs) / 1000,
+    cpuS: (cpu.user + cpu.system) / 1e6,
+    energyJ: report.energyJ,
+    energyKWh: report.footprint.energyKWh,
+    samples: report.samples,
+    gaps: report.gaps,
+    devices: report.devices,
+    storage,
+  }
+  io.out(
+    values.json
+      ? JSON.stringify(result, null, 2)
+      : `recorded ${result.samples} samples, ${result.energyKWh.toFixed(5)} kWh in ${result.durationS.toFixed(0)} s`,
+  )
+  if (!storage.ok) {
+    // Readings that could not be written are a failure, whatever was recorded before.
+    io.err(
+      `wattprint: ${formatText('en', { code: 'cli.readings-not-written', params: { lost: storage.pendingReadings + storage.droppedReadings, path: values.db, detail: storage.error ?? 'write failed', written: result.samples } })}`,
+    )
+    return 1
+  }
+  return 0
+}
+
+export async function runServe(values: { db: string; source?: string | undefined; port?: string | undefined }, io: CliIo): Promise<number> {
+  const port = values.port === undefined ? 0 : Number(values.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw badInput('cli.not-a-port', { value: values.port ?? '' }, 'port')
+  const ctx = recordingContext(values, io)
+  ctx.start()
+  const staticDir = existsSync(join(RENDERER_DIR, 'index.html')) ? RENDERER_DIR : null
+  let server
+  try {
+    server = await startHeadlessServer({ context: ctx, port, staticDir, ...(process.env.WATTPRINT_TOKEN ? { token: process.env.WATTPRINT_TOKEN } : {}) })
+  } catch (error) {
+    await ctx.close()
+    throw badInput('cli.cannot-listen', { port, detail: (error as NodeJS.ErrnoException).code ?? String(error) }, 'port')
+  }
+  io.out(server.url)
+  if (!staticDir) io.err(`note: ${RENDERER_DIR} is not built, so only the API is served (run npm run build:renderer)`)
+  await waitForStop(null)
+  await server.close()
+  await ctx.close()
+  return 0
+}
+
+/** Exit 0 healthy; 1 damaged (its readable rows salvaged into a new file); 2 not a Wattprint database. */
+export function runDoctor(values: { db: string; json?: boolean | undefined }, io: CliIo): number {
+  if (!existsSync(values.db)) throw badInput('db.none', { path: values.db }, 'db')
+  const found = diagnoseDatabase(values.db)
+  if (found.state === 'healthy') {
+    io.out(values.json ? JSON.stringify({ db: values.db, state: 'healthy' }, null, 2) : `${values.db}: healthy (Wattprint database, SQLite quick_check ok)`)
+    return 0
+  }
+  const stamp = new Date(io.clock.nowMs())
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
+  const report = salvageDatabase(values.db, `${values.db}.salvaged-${stamp}.db`)
+  if (values.json) io.out(JSON.stringify({ db: values.db, state: 'damaged', detail: found.detail, salvage: report }, null, 2))
+  else {
+    io.out(
+      [
+        `${values.db}: damaged (${found.detail.slice(0, 160)})`,
+        `salvaged the readable rows into ${report.target} (the damaged file was only read):`,
+        ...report.tables.map(
+          (t) =>
+            `  ${t.table}: ${t.copied} rows copied${t.note ? ` (${t.note})` : ''}${t.unreadable.length ? `; unreadable: ${t.unreadable.slice(0, 3).join(', ')}${t.unreadable.length > 3 ? ` and ${t.unreadable.length - 3} more` : ''}` : ''}`,
+        ),
+        'check it, then put it in place of the damaged file (keep the damaged one until you are satisfied).',
+      ].join('\n'),
+    )
+  }
+  return 1
+}
+
+function waitForStop(durationS: number | null): Promise<void> {
+  return new Promise((resolvePromise) => {
+    const done = (): void => {
+      process.off('SIGINT', done)
+      process.off('SIGTERM', done)
+      resolvePromise()
+    }
+    process.once('SIGINT', done)
+    process.once('SIGTERM', done)
+    if (durationS !== null) setTimeout(done, durationS * 1000)
+  })
+}

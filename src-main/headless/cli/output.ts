@@ -1,0 +1,186 @@
+import type { ResponseOf } from '../../contract/channels.ts'
+import type { TrainingEstimateResult } from '../../contract/estimates.ts'
+import { formatText } from '../../contract/messages.ts'
+import { kWhFromJoules } from '../../contract/units.ts'
+
+/** What a command prints: JSON for machines (`--json`), lines for people. */
+export interface Printed {
+  json: unknown
+  text: string
+}
+
+const fmt = (n: number, digits = 3): string => n.toLocaleString('en', { maximumSignificantDigits: digits })
+
+export function reportOutput(r: ResponseOf<'report:range'>, warnings: readonly string[]): Printed {
+  const grid = r.footprint.grid
+  const out = {
+    since: new Date(r.sinceMs).toISOString(),
+    until: new Date(r.untilMs).toISOString(),
+    energyJ: r.energyJ,
+    energyKWh: r.footprint.energyKWh,
+    energyRangeKWh: r.footprint.energyRangeKWh,
+    co2eKg: r.footprint.co2eKg,
+    co2eRangeKg: r.footprint.co2eRangeKg,
+    gridGCo2ePerKWh: grid?.value ?? null,
+    gridSource: grid ? (grid.source ? `${grid.label}: ${grid.source.publisher}, ${grid.source.title} (${grid.source.url})` : grid.label) : null,
+    cost: r.footprint.cost,
+    costRange: r.footprint.costRange,
+    currency: r.footprint.currency,
+    method: r.footprint.method,
+    samples: r.samples,
+    gaps: r.gaps,
+    devices: r.devices.map((d) => ({ uuid: d.deviceId, name: d.name, energyJ: d.energyJ, meanPowerW: d.meanPowerW, maxPowerW: d.maxPowerW })),
+    factors: [grid, r.footprint.price].filter((f) => f !== null),
+    warnings,
+  }
+  const text = [
+    `${out.since} → ${out.until}: ${out.energyKWh.toFixed(4)} kWh from ${out.samples} samples (${out.gaps} gaps)`,
+    out.co2eKg === null ? '  CO2e: no grid figure' : `  ${out.co2eKg.toFixed(4)} kg CO2e at ${out.gridGCo2ePerKWh} g/kWh — ${out.gridSource}`,
+    out.cost === null ? '  cost: set a price per kWh in Settings' : `  cost: ${out.cost.toFixed(2)} ${out.currency}`,
+    ...out.devices.map((d) => `  ${d.name} (${d.uuid}): ${kWhFromJoules(d.energyJ).toFixed(4)} kWh`),
+  ].join('\n')
+  return { json: out, text }
+}
+
+export function compareOutput(r: ResponseOf<'compare:period'>): Printed {
+  return {
+    json: r,
+    text: [
+      `${fmt(r.period.energyKWh)} kWh between ${new Date(r.period.sinceMs).toISOString()} and ${new Date(r.period.untilMs).toISOString()}`,
+      ...r.training
+        .filter((t) => t.energyRatio !== null)
+        .map(
+          (t) =>
+            `  ${t.model}: ${fmt((t.energyRatio ?? 0) * 100)}% of its energy${t.yearsToEqual !== null ? `; ${fmt(t.yearsToEqual)} years at this pace to equal it` : ''}`,
+        ),
+    ].join('\n'),
+  }
+}
+
+export function historyOutput(r: ResponseOf<'history:query'>): Printed {
+  return {
+    json: r,
+    text: [
+      `${new Date(r.sinceMs).toISOString()} → ${new Date(r.untilMs).toISOString()}: ${r.buckets.length} ${r.bucket} buckets, ${fmt(kWhFromJoules(r.report.energyJ))} kWh`,
+      ...r.buckets.map(
+        (b) =>
+          `  ${new Date(b.startMs).toISOString()}  ${fmt(kWhFromJoules(b.energyJ)).padStart(8)} kWh  ${b.co2eKg === null ? '' : `${fmt(b.co2eKg)} kg CO2e`}`,
+      ),
+    ].join('\n'),
+  }
+}
+
+/** The training estimate as the CLI prints it: the promised fields at the top level, assumptions by name. */
+function flattenTraining(e: TrainingEstimateResult): Record<string, unknown> {
+  return {
+    energyMWh: e.energyMWh,
+    energyRangeMWh: e.energyRangeMWh,
+    co2eT: e.carbon.co2eT,
+    co2eRangeT: e.carbon.co2eRangeT,
+    gpuHours: e.gpuHours,
+    gpuHoursRange: e.gpuHoursRange,
+    hardware: e.hardware,
+    formula: e.formula,
+    grid: e.carbon.grid,
+    defaultsApplied: e.assumptions.filter((a) => a.isDefault).map((a) => a.name),
+    assumptions: Object.fromEntries(
+      e.assumptions.map((a) => [a.name, { value: a.value, low: a.low, high: a.high, unit: a.unit, isDefault: a.isDefault, why: a.why, source: a.source }]),
+    ),
+  }
+}
+
+export function trainingOutput(e: ResponseOf<'estimate:training'>): Printed {
+  const out = flattenTraining(e)
+  return {
+    json: out,
+    text: `${fmt(e.energyMWh)} MWh (${e.energyRangeMWh.map((x) => fmt(x)).join('–')}), ${fmt(e.carbon.co2eT)} t CO2e, ${fmt(e.gpuHours)} accelerator-hours\n  defaults applied: ${(out.defaultsApplied as string[]).join(', ') || 'none'}`,
+  }
+}
+
+export function finetuneOutput(e: ResponseOf<'estimate:finetune'>): Printed {
+  return {
+    json: {
+      method: e.method,
+      shareOfPretraining: e.shareOfPretraining,
+      finetuneFlops: e.finetuneFlops,
+      pretrainFlops: e.pretrainFlops,
+      ...flattenTraining(e.finetune),
+      pretrain: flattenTraining(e.pretrain),
+      notes: e.notes,
+      sources: e.sources,
+    },
+    text: `${e.method} fine-tune: ${fmt(e.finetune.energyMWh * 1000)} kWh, ${fmt(e.finetune.carbon.co2eT * 1000)} kg CO2e — ${fmt(e.shareOfPretraining * 100)}% of pre-training the same model (${fmt(e.pretrain.energyMWh)} MWh)`,
+  }
+}
+
+export function inferenceOutput(e: ResponseOf<'estimate:inference'>): Printed {
+  return {
+    json: { ...e, defaultsApplied: e.assumptions.filter((a) => a.isDefault).map((a) => a.name) },
+    text: `${fmt(e.energyPerTokenJ)} J per token (${e.method}), ${fmt(e.whPer1000Tokens)} Wh per 1,000 tokens, ${fmt(e.co2eGPer1000Tokens)} g CO2e per 1,000 tokens`,
+  }
+}
+
+export function scenarioOutput(r: ResponseOf<'scenario:run'>): Printed {
+  const line = (name: string, o: { energyKWh: number; co2eKg: number; waterL: number }, pct?: number | null): string =>
+    `  ${name.padEnd(28)} ${fmt(o.energyKWh).padStart(10)} kWh ${fmt(o.co2eKg).padStart(10)} kg CO2e ${fmt(o.waterL).padStart(9)} L${pct === undefined || pct === null ? '' : `  (${pct > 0 ? '+' : ''}${fmt(pct)}% CO2e)`}`
+  return {
+    json: r,
+    text: [
+      r.name,
+      line(formatText('en', r.baseline.label), r.baseline.outcome),
+      ...r.variants.map((v) => line(v.name, v.outcome, v.deltaPct.co2eKg)),
+      ...r.notes.map((n) => `  note: ${formatText('en', n)}`),
+    ].join('\n'),
+  }
+}
+
+export function hardwareOutput(pack: ResponseOf<'reference:list'>): Printed {
+  const hw = pack.hardware
+  return {
+    json: hw,
+    text: hw
+      .map(
+        (h) =>
+          `${h.id.padEnd(24)} ${h.name.padEnd(34)} ${String(h.tdpW).padStart(5)} W  ${h.denseTflops === null ? '   —' : String(h.denseTflops).padStart(6)} TFLOP/s  ${h.memoryBandwidthGBs ?? '—'} GB/s  [${h.confidence}]`,
+      )
+      .join('\n'),
+  }
+}
+
+export function referencesOutput(pack: ResponseOf<'reference:list'>): Printed {
+  const { version, date, description, trainingRuns, inference, factors, misquotes } = pack
+  return {
+    json: { version, date, description, trainingRuns, inference, factors, misquotes },
+    text: [
+      `Wattprint data pack ${pack.version} (${pack.date})`,
+      ...pack.trainingRuns.map(
+        (r) => `  ${r.id.padEnd(36)} ${r.model} — ${r.energyMWh ?? '?'} MWh, ${r.co2eT ?? '?'} t CO2e [${r.confidence}] ${r.source.url}`,
+      ),
+    ].join('\n'),
+  }
+}
+
+export function dataOutput(status: ResponseOf<'data:status'>): Printed {
+  return { json: status, text: `reference data ${status.version} (${status.date}), ${status.origin}; ${status.history.length} imported pack(s) on record` }
+}
+
+export function importOutput(summary: ResponseOf<'history:import'>, dbPath: string): Printed {
+  return {
+    json: summary,
+    text: [
+      `${summary.file}: ${summary.imported} rows imported, ${summary.alreadyStored} already stored, into ${dbPath} (times read in ${summary.zone})`,
+      ...Object.entries(summary.skipped).map(([reason, t]) => `  skipped ${t.count} × ${reason} (first at line ${t.firstLine}: ${t.example})`),
+      ...summary.devices.map((d) => `  ${d.name}: ${d.rows} readings, ${kWhFromJoules(d.energyJ).toFixed(4)} kWh added`),
+      ...summary.warnings.map((w) => `  warning: ${w}`),
+    ].join('\n'),
+  }
+}
+
+export function settingsOutput(s: ResponseOf<'settings:get'>): Printed {
+  return {
+    json: s,
+    text: Object.entries(s)
+      .map(([k, v]) => `${k.padEnd(24)} ${JSON.stringify(v)}`)
+      .join('\n'),
+  }
+}
