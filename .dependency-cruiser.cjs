@@ -54,6 +54,27 @@ module.exports = {
       to: { path: '^electron$' },
     },
     {
+      name: 'telemetry-reads-only',
+      comment: 'telemetry/ finds and reads sources (and parses logs); it does not store, serve or show: the recorder and the sink do.',
+      severity: 'error',
+      from: { path: '^src-main/telemetry/' },
+      to: { path: '^src-main/(store|api|app|headless)/' },
+    },
+    {
+      name: 'only-importers-write-history',
+      comment: 'Of recording/, telemetry/ sees only the sink interface, and only where a log is imported into the history.',
+      severity: 'error',
+      from: { path: '^src-main/telemetry/', pathNot: '^src-main/telemetry/importers/' },
+      to: { path: '^src-main/recording/' },
+    },
+    {
+      name: 'recording-writes-through-its-sink',
+      comment: 'recording/ owns time and energy and writes through the Sink interface: it knows no database.',
+      severity: 'error',
+      from: { path: '^src-main/recording/' },
+      to: { path: '^src-main/(store|api|app|headless)/' },
+    },
+    {
       name: 'store-serves-upwards',
       comment: 'store/ persists; it does not call the API, the doors or the app.',
       severity: 'error',

@@ -7,8 +7,17 @@ import { promisify } from 'node:util'
 import { DEMO_TRACE, FAKE_SMI_DIR, REPO_ROOT, tempDir } from '../test/helpers.ts'
 import type { Device, Sample } from '../src-main/contract/telemetry.ts'
 import { openDatabase } from '../src-main/store/database.ts'
-import { SampleStore, type IngestRow } from '../src-main/store/sample-store.ts'
+import type { IngestRow } from '../src-main/recording/sink.ts'
+import { SampleStore } from '../src-main/store/sample-store.ts'
 import { parseRecord, streamColumnMap } from '../src-main/telemetry/parsers/nvidia-smi-csv.parse.ts'
+import { sourceEnv } from '../src-main/telemetry/env.ts'
+import type { PollReader, TelemetrySource } from '../src-main/telemetry/source.ts'
+import { drmHwmonSource } from '../src-main/telemetry/sources/drm-hwmon.source.ts'
+import { nvmlSource } from '../src-main/telemetry/sources/nvml.source.ts'
+import { raplSource } from '../src-main/telemetry/sources/rapl.source.ts'
+import { isolatedMachineEnv } from '../test/isolated-machine.ts'
+import { buildNvmlStandIn } from '../test/stand-ins/nvml/build.ts'
+import { materializeSysfs } from '../test/sysfs-trees.ts'
 
 const run = promisify(execFile)
 const quick = process.argv.includes('--quick')
@@ -34,7 +43,15 @@ function benchStorage(): void {
   db.exec('PRAGMA wal_checkpoint(TRUNCATE)')
   const emptyBytes = statSync(path).size
   const store = new SampleStore(db)
-  const device: Device = { deviceId: 'GPU-bench', index: 0, name: 'NVIDIA GeForce RTX 4090', memTotalB: 24564 * 1024 ** 2, source: 'nvidia-smi' }
+  const device: Device = {
+    deviceId: 'GPU-bench',
+    index: 0,
+    name: 'NVIDIA GeForce RTX 4090',
+    memTotalB: 24564 * 1024 ** 2,
+    source: 'nvidia-smi',
+    domain: 'gpu',
+    method: 'sampled-power',
+  }
   const t0 = Date.UTC(2026, 10, 29)
   const rows: IngestRow[] = []
   const start = performance.now()
@@ -52,8 +69,8 @@ function benchStorage(): void {
       smClockMhz: 210 + (i % 2300),
       pstate: i % 3 === 0 ? 8 : 2,
     }
-    rows.push({ sample, device, energyJ: i === 0 ? null : powerW, intervalS: i === 0 ? null : 1, gap: false })
-    // The sampler flushes every 5 s: 5 rows per transaction at 1 Hz.
+    rows.push({ sample, device, energyJ: i === 0 ? null : powerW, intervalS: i === 0 ? null : 1, gap: false, method: i === 0 ? null : 'sampled-power' })
+    // The recorder flushes every 5 s: 5 rows per transaction at 1 Hz.
     if (rows.length === 5) store.ingest(rows.splice(0))
   }
   store.ingest(rows.splice(0))
@@ -77,7 +94,39 @@ function oneHertzTrace(dir: string): string {
   return path
 }
 
-async function benchRecorder(label: string, seconds: number, speed: number): Promise<void> {
+/** CPU time (user + system) of this process per read of one poll source's devices, µs. */
+async function cpuPerRead(source: TelemetrySource, env: ReturnType<typeof sourceEnv>, reads: number): Promise<{ us: number; devices: number }> {
+  const probe = await source.probe(env)
+  if (probe.state !== 'ok') throw new Error(`${source.id}: ${probe.state} ${JSON.stringify(probe.message)} ${probe.raw ?? ''}`)
+  const reader = source.open(env, probe.devices, { intervalMs: 1000 }) as PollReader
+  await reader.read()
+  const before = process.cpuUsage()
+  for (let i = 0; i < reads; i++) await reader.read()
+  const used = process.cpuUsage(before)
+  reader.close()
+  return { us: (used.user + used.system) / reads, devices: probe.devices.length }
+}
+
+/** Each poll source's own cost per read, in this process: NVML through koffi, sysfs files (RAPL, amdgpu hwmon). */
+async function benchSources(): Promise<void> {
+  const clock = { nowMs: () => Date.now() }
+  const sys = materializeSysfs(
+    { 'class/drm': 'amd/lact-sysfs__rx7900xtx', 'class/powercap': 'intel/codecarbon-rapl-laptop-psys' },
+    tempDir('wattprint-bench-sys-'),
+  )
+  const env = sourceEnv({ sysfsRoot: sys, nvmlLibrary: buildNvmlStandIn(), clock })
+  const reads = quick ? 2000 : 20_000
+  const nvml = await cpuPerRead(nvmlSource, env, reads)
+  console.log(
+    `source nvml (koffi → stand-in libnvidia-ml.so): ${nvml.us.toFixed(1)} µs CPU per read of ${nvml.devices} GPU (counter, power, use, memory, temperature, clock, P-state)`,
+  )
+  const rapl = await cpuPerRead(raplSource, env, reads)
+  console.log(`source rapl (powercap files): ${rapl.us.toFixed(1)} µs CPU per read (package-0 and its DRAM counters; psys is shown, never read each poll)`)
+  const drm = await cpuPerRead(drmHwmonSource, env, reads)
+  console.log(`source drm-hwmon (amdgpu hwmon files): ${drm.us.toFixed(1)} µs CPU per read of ${drm.devices} GPU`)
+}
+
+async function benchRecorder(label: string, seconds: number, speed: number, extraEnv: Record<string, string> = {}): Promise<void> {
   const dir = tempDir('wattprint-bench-')
   const { stdout } = await run(
     process.execPath,
@@ -88,6 +137,7 @@ async function benchRecorder(label: string, seconds: number, speed: number): Pro
         PATH: `${FAKE_SMI_DIR}:${process.env.PATH ?? ''}`,
         WATTPRINT_FAKE_SMI_TRACE: oneHertzTrace(dir),
         WATTPRINT_FAKE_SMI_SPEED: String(speed),
+        ...extraEnv,
       },
     },
   )
@@ -100,7 +150,12 @@ async function benchRecorder(label: string, seconds: number, speed: number): Pro
 }
 
 console.log(`node ${process.version}, ${process.platform} ${process.arch}`)
+// This machine's own telemetry (a real /sys, a real GPU) stays out of the figures: each bench names its sources.
+Object.assign(process.env, isolatedMachineEnv())
 benchParser()
 benchStorage()
-await benchRecorder('1 Hz in real time', quick ? 15 : 60, 1)
+await benchSources()
+await benchRecorder('nvidia-smi stream, 1 Hz in real time', quick ? 15 : 60, 1)
+// The same hour of the same GPU through NVML instead: one poll a second, no child process.
+await benchRecorder('NVML through koffi, 1 Hz in real time', quick ? 15 : 60, 1, { WATTPRINT_NVML_LIBRARY: buildNvmlStandIn(), WATTPRINT_NVML_IDLE_W: '35' })
 await benchRecorder('an hour of 1 Hz readings at 60×', quick ? 10 : 60, 60)

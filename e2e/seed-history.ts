@@ -6,7 +6,8 @@ import { join } from 'node:path'
 import { intervalEnergy } from '../src-main/core/integration.ts'
 import { openDatabase } from '../src-main/store/database.ts'
 import { clockFromEnv } from '../src-main/headless/env-clock.ts'
-import { SampleStore, type IngestRow } from '../src-main/store/sample-store.ts'
+import type { IngestRow } from '../src-main/recording/sink.ts'
+import { SampleStore } from '../src-main/store/sample-store.ts'
 import { parseNvidiaSmiLog } from '../src-main/telemetry/parsers/nvidia-smi-log.parse.ts'
 
 const [dbPath, daysArg] = process.argv.slice(2)
@@ -25,6 +26,8 @@ const device = {
   name: 'NVIDIA GeForce RTX 4090 (seeded from a real trace)',
   memTotalB: 24564 * 1024 ** 2,
   source: 'seed',
+  domain: 'gpu' as const,
+  method: 'sampled-power' as const,
 }
 const store = new SampleStore(openDatabase(dbPath))
 // "Today" is the pinned clock's when the specs pin it (WATTPRINT_NOW), else the system's.
@@ -58,6 +61,7 @@ for (let d = days; d >= 1; d--) {
           energyJ: outcome?.kind === 'energy' ? outcome.energyJ : null,
           intervalS: outcome?.kind === 'energy' ? outcome.durationS : null,
           gap: false,
+          method: outcome?.kind === 'energy' ? 'sampled-power' : null,
         })
         prev = { tMs, powerW }
       })

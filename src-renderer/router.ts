@@ -7,6 +7,7 @@ export const NAV = [
   { path: '/history', name: 'history', label: 'nav.history' },
   { path: '/comparisons', name: 'comparisons', label: 'nav.comparisons' },
   { path: '/what-if', name: 'what-if', label: 'nav.whatIf' },
+  { path: '/devices', name: 'devices', label: 'nav.devices' },
   { path: '/settings', name: 'settings', label: 'nav.settings' },
 ] as const
 
@@ -15,6 +16,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/history', name: 'history', component: () => import('./views/HistoryView.vue') },
   { path: '/comparisons', name: 'comparisons', component: () => import('./views/ComparisonsView.vue') },
   { path: '/what-if', name: 'what-if', component: () => import('./views/WhatIfView.vue') },
+  { path: '/devices', name: 'devices', component: () => import('./views/DevicesView.vue') },
   { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue') },
   { path: '/:rest(.*)*', redirect: '/' },
 ]

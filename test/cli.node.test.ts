@@ -43,7 +43,7 @@ describe('wattprint CLI', () => {
     [['report', '--bogus'], /Unknown option '--bogus'/],
     [['record', '--duration=-3'], /--duration: "-3" is not a positive number/],
     [['record', '--duration', 'soon'], /--duration: "soon" is not a positive number/],
-    [['record', '--source', 'amd-smi'], /--source: "amd-smi" is not nvidia-smi or replay:FILE/],
+    [['record', '--source', 'amd-smi'], /--source: "amd-smi" is not auto, nvidia-smi or replay:FILE/],
     [['serve', '--port', '99999'], /--port: "99999" is not a port number/],
   ])('%j: one-line error, exit code 2, database untouched', async (args, message) => {
     const db = join(tempDir(), 'keep.db')

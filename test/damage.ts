@@ -4,7 +4,8 @@ import { chmodSync, closeSync, openSync, readFileSync, statSync, writeFileSync, 
 import { join } from 'node:path'
 import { openDatabase } from '../src-main/store/database.ts'
 import { MIGRATIONS } from '../src-main/store/migrations.ts'
-import { SampleStore, type IngestRow } from '../src-main/store/sample-store.ts'
+import type { IngestRow } from '../src-main/recording/sink.ts'
+import { SampleStore } from '../src-main/store/sample-store.ts'
 
 /** Files that are not (usable) Wattprint databases, made for real, for the refusal tests. */
 export type BadDatabaseKind =
@@ -34,10 +35,18 @@ export const BAD_DATABASE_KINDS: readonly BadDatabaseKind[] = [
 
 export const sha256 = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex')
 
-const DEVICE = { deviceId: 'GPU-da7a0000-0000-4000-8000-000000000000', index: 0, name: 'Test GPU', memTotalB: null, source: 'test' }
+const DEVICE = {
+  deviceId: 'GPU-da7a0000-0000-4000-8000-000000000000',
+  index: 0,
+  name: 'Test GPU',
+  memTotalB: null,
+  source: 'test',
+  domain: 'gpu' as const,
+  method: 'sampled-power' as const,
+}
 const T0 = Date.UTC(2026, 10, 20, 8)
 
-/** `count` readings a second at 200 W, integrated as the sampler does. */
+/** `count` readings a second at 200 W, integrated as the recorder does. */
 export function steadyRows(count: number, startMs = T0): IngestRow[] {
   return Array.from({ length: count }, (_, i) => ({
     sample: {
@@ -56,6 +65,7 @@ export function steadyRows(count: number, startMs = T0): IngestRow[] {
     energyJ: i === 0 ? null : 200,
     intervalS: i === 0 ? null : 1,
     gap: false,
+    method: i === 0 ? null : ('sampled-power' as const),
   }))
 }
 

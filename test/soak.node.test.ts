@@ -3,14 +3,15 @@ import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import type { Device, Sample, SourceStatus } from '../src-main/contract/telemetry.ts'
+import type { SourceStatus } from '../src-main/contract/telemetry.ts'
 import { openDatabase, quickCheck } from '../src-main/store/database.ts'
 import { SampleStore } from '../src-main/store/sample-store.ts'
-import type { ReaderEvents, TelemetryReader } from '../src-main/telemetry/reader.ts'
-import { Sampler } from '../src-main/telemetry/sampler.ts'
+import { Recorder } from '../src-main/recording/recorder.ts'
+import type { DeviceInfo, Reading } from '../src-main/telemetry/reading.ts'
+import type { ReaderEvents, StreamReader } from '../src-main/telemetry/source.ts'
 import { tempDir } from './helpers.ts'
 
-// Thirty days of recording, simulated at speed through the real sampler and a real database
+// Thirty days of recording, simulated at speed through the real recorder and a real database
 // file: readings every second from a GPU that idles and works in turns, written in the
 // recorder's batches, the dashboard's queries every few seconds, and retention purging raw
 // readings after 14 days. Memory must stay flat and the file must stop growing once
@@ -22,7 +23,8 @@ const RETENTION_DAYS = 14
 const T0 = Date.UTC(2026, 9, 1)
 const DAY_MS = 86_400_000
 
-class SimulatedReader implements TelemetryReader {
+class SimulatedReader implements StreamReader {
+  readonly kind = 'stream'
   readonly sourceId = 'simulated'
   events: ReaderEvents | null = null
   start(events: ReaderEvents): void {
@@ -35,6 +37,7 @@ class SimulatedReader implements TelemetryReader {
       raw: null,
       sinceMs: T0,
       restarts: 0,
+      precision: 'sampled-power',
     } satisfies SourceStatus)
   }
   async stop(): Promise<void> {}
@@ -67,16 +70,32 @@ describe('a month of recording, simulated', () => {
     const reader = new SimulatedReader()
     const mono = { ms: 0 }
     // Written in the recorder's own way; the batch is a minute of simulated time so the month fits in the test's time.
-    const sampler = new Sampler({ reader, store, maxGapS: 10, flushIntervalMs: 3_600_000, monotonicNowMs: () => mono.ms })
-    sampler.start()
-    const device: Device = { deviceId: 'GPU-50a40000-0000-4000-8000-000000000000', index: 0, name: 'Soak GPU', memTotalB: 24 * 1024 ** 3, source: 'simulated' }
+    const recorder = new Recorder({
+      readers: [reader],
+      sink: store,
+      maxGapS: 10,
+      flushIntervalMs: 3_600_000,
+      monotonicNowMs: () => mono.ms,
+      pollIntervalMs: () => 1000,
+      wallNowMs: () => T0 + mono.ms,
+    })
+    recorder.start()
+    const device: DeviceInfo = {
+      deviceId: 'GPU-50a40000-0000-4000-8000-000000000000',
+      index: 0,
+      name: 'Soak GPU',
+      memTotalB: 24 * 1024 ** 3,
+      source: 'simulated',
+      domain: 'gpu',
+      method: 'sampled-power',
+    }
     let pushed = 0
-    sampler.onSamples((batch) => (pushed += batch.length))
+    recorder.onSamples((batch) => (pushed += batch.length))
     const heap: number[] = []
     const sizes: number[] = []
     const days: number[] = []
     let expectedJ = 0
-    let previous: Sample | null = null
+    let previous: Reading | null = null
     const perDay = Math.round(86_400 / READING_EVERY_S)
     for (let day = 0; day < DAYS; day++) {
       for (let i = 0; i < perDay; i++) {
@@ -84,10 +103,12 @@ describe('a month of recording, simulated', () => {
         mono.ms = tMs - T0
         // Works for ten minutes in every hour, idles otherwise.
         const powerW = Math.floor((i * READING_EVERY_S) / 600) % 6 === 0 ? 320 + (i % 7) : 22 + (i % 3)
-        const sample: Sample = {
-          tMs,
+        const sample: Reading = {
+          wallMs: tMs,
           deviceId: device.deviceId,
           powerW,
+          energyCounterJ: null,
+          counterRangeJ: null,
           powerLimitW: 450,
           utilPct: powerW > 100 ? 97 : 0,
           memUtilPct: 10,
@@ -96,24 +117,24 @@ describe('a month of recording, simulated', () => {
           smClockMhz: 2500,
           pstate: 2,
         }
-        reader.events?.onSample(sample, device)
+        reader.events?.onReading(sample, device)
         if (previous) expectedJ += (((previous.powerW ?? 0) + powerW) / 2) * READING_EVERY_S
         previous = sample
         if ((i + 1) % Math.max(1, Math.round(60 / READING_EVERY_S)) === 0) {
-          sampler.flush()
+          recorder.flush()
           await new Promise((r) => setImmediate(r))
         }
         // The dashboard asks for today's total every 5 minutes of simulated time here.
         if (i % Math.round(300 / READING_EVERY_S) === 0) store.totals(T0 + day * DAY_MS, tMs + 1)
       }
-      sampler.flush()
+      recorder.flush()
       store.purgeRawBefore(T0 + (day + 1) * DAY_MS - RETENTION_DAYS * DAY_MS)
       heap.push(heapAfterGcMiB())
       db.exec('PRAGMA wal_checkpoint(TRUNCATE)')
       sizes.push(statSync(path).size / 1024 / 1024)
       days.push(day + 1)
     }
-    await sampler.stop()
+    await recorder.stop()
     const total = store.totals(T0, T0 + DAYS * DAY_MS + 1).energyJ
     expect(quickCheck(db)).toBe('ok')
     db.close()

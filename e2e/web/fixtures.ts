@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { makeBadDatabase } from '../../test/damage.ts'
+import { isolatedMachineEnv } from '../../test/isolated-machine.ts'
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const FAKE_SMI_DIR = join(REPO_ROOT, 'e2e', 'fake-nvidia-smi')
@@ -59,6 +60,7 @@ export const test = base.extend<{ hostOptions: HostOptions; host: Host; guard: n
     const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'wattprint.js'), 'serve', '--db', dbPath, '--port', '0'], {
       env: {
         ...process.env,
+        ...isolatedMachineEnv(),
         PATH: `${FAKE_SMI_DIR}:${process.env.PATH ?? ''}`,
         WATTPRINT_FAKE_SMI_STATE: join(dir, 'launches'),
         WATTPRINT_FLUSH_MS: '500',

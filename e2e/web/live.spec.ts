@@ -43,7 +43,7 @@ test.describe('live telemetry from a (fake) nvidia-smi replaying a real trace', 
     await screenshot(page, 'dashboard-live')
 
     // After the single pass nvidia-smi "loses" the GPU: the banner says so, in nvidia-smi's words.
-    await expect(dashboard.statusBanner).toContainText('No GPU found', { timeout: 20_000 })
+    await expect(dashboard.statusBanner).toContainText('no GPU or CPU power sensor found', { timeout: 20_000 })
     await expect(dashboard.statusBanner).toContainText('No devices were found')
 
     // The last readings are the trace's last value (GPU 1 draws 1.25×), marked as the last ones.

@@ -9,11 +9,11 @@ test.describe('the views, on four weeks of history', () => {
     await page.getByTestId('nav-dashboard').waitFor()
     const names: string[] = []
     await page.keyboard.press('Tab') // skip link
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 6; i++) {
       await page.keyboard.press('Tab')
       names.push(String(await page.evaluate('document.activeElement?.textContent ?? ""')).trim())
     }
-    expect(names).toEqual(['Dashboard', 'History', 'Comparisons', 'What-if', 'Settings'])
+    expect(names).toEqual(['Dashboard', 'History', 'Comparisons', 'What-if', 'Devices', 'Settings'])
     await page.keyboard.press('Enter')
     await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible()
     await expectAccessible(page, 'settings')
@@ -127,11 +127,16 @@ test.describe('the views, on four weeks of history', () => {
     await page.getByTestId('nav-comparisons').click()
     await expect(page.getByRole('heading', { name: 'Comparaisons', level: 1 })).toBeVisible()
     await screenshot(page, 'view-comparisons-fr-dark')
+    await page.getByTestId('nav-devices').click()
+    // The main process's sentences come as codes and are made in French here; a tool's own words stay as they are.
+    const smi = page.getByTestId('source-nvidia-smi')
+    await expect(smi).toContainText('nvidia-smi est introuvable (/nonexistent/nvidia-smi).')
+    await expect(smi).toContainText('Il est fourni avec le pilote NVIDIA')
+    await expect(page.getByTestId('source-nvml')).toContainText('non installé')
+    await screenshot(page, 'view-devices-fr-dark')
+    await expectAccessible(page, 'devices (fr, dark)')
     await page.getByTestId('nav-dashboard').click()
-    await expect(page.getByTestId('status-banner')).toContainText('Pas de données en direct')
-    // The main process's sentences come as codes and are made in French here; nvidia-smi's own words stay as they are.
-    await expect(page.getByTestId('status-message')).toContainText('nvidia-smi est introuvable (/nonexistent/nvidia-smi).')
-    await expect(page.getByTestId('status-banner')).toContainText('Il est fourni avec le pilote NVIDIA')
+    await expect(page.getByTestId('status-banner')).toContainText('Pas de données en direct : aucune source de puissance trouvée')
     await screenshot(page, 'view-dashboard-fr-dark')
     await expectAccessible(page, 'dashboard (fr, dark)')
   })

@@ -138,9 +138,67 @@ describe('the API contract, as both transports call it', () => {
 
   it('applies a new sampling interval without a restart', async () => {
     const s = open()
-    await waitFor(() => s.telemetryStatus().source.state === 'ok', 'live source')
+    await waitFor(() => s.telemetryStatus().sources.some((x) => x.state === 'ok'), 'live source')
     const settings = (await dispatch(s, 'settings:update', { sampleIntervalMs: 500 })) as { sampleIntervalMs: number }
     expect(settings.sampleIntervalMs).toBe(500)
-    await waitFor(() => s.telemetryStatus().source.state === 'ok', 'the source back after the restart')
+    await waitFor(() => s.telemetryStatus().sources.some((x) => x.state === 'ok'), 'the source back after the restart')
+  })
+})
+
+describe('devices, the whole PC and Wattprint’s own cost (issue 9)', () => {
+  it('reports each device with its method, source, range and measurement factor', async () => {
+    const s = open()
+    await waitFor(() => s.telemetryStatus().sources.some((x) => x.state === 'ok'), 'live source')
+    await waitFor(() => s.telemetryStatus().latest.length > 0, 'a reading')
+    await new Promise((r) => setTimeout(r, 600))
+    const report = (await dispatch(s, 'summary:today', {})) as Report
+    const gpu = report.devices[0]
+    expect(gpu).toMatchObject({ domain: 'gpu', source: 'nvidia-smi', method: 'sampled-power', measurementIds: ['measurement-nvml-power'] })
+    expect(gpu?.energyRangeKWh[0]).toBeLessThan(gpu?.energyRangeKWh[1] ?? 0)
+    expect(report.footprint.method).toBe('sampled-power')
+    expect(report.footprint.parts.map((p) => p.measurement.id)).toEqual(['measurement-nvml-power'])
+    // No rest of the PC set: no whole-PC figure rather than a guess.
+    expect(report.wholePc).toBeNull()
+  })
+
+  it('calibrates the rest of the PC from a wall meter, refuses a reading below the parts, and adds it to the whole-PC figure', async () => {
+    const s = open()
+    await waitFor(() => s.telemetryStatus().latest.some((x) => x.powerW !== null), 'a power reading')
+    const below = await rejection(dispatch(s, 'settings:calibrate', { wallW: 1 }))
+    expect(below).toMatchObject({ kind: 'bad-input', code: 'calibrate.meter-below-parts', field: 'wallW' })
+    const settings = (await dispatch(s, 'settings:calibrate', { wallW: 500, psuEfficiency: 0.88 })) as {
+      restOfSystemW: number
+      psuEfficiency: number
+      restOfSystemFrom: { kind: string; wallW: number; measuredW: number }
+    }
+    expect(settings.restOfSystemFrom).toMatchObject({ kind: 'wall-meter', wallW: 500 })
+    expect(settings.psuEfficiency).toBe(0.88)
+    expect(settings.restOfSystemW).toBeCloseTo(500 * 0.88 - settings.restOfSystemFrom.measuredW, 0)
+    await new Promise((r) => setTimeout(r, 600))
+    const report = (await dispatch(s, 'summary:today', {})) as Report
+    const whole = report.wholePc
+    expect(whole).not.toBeNull()
+    expect(whole?.measuredJ).toBeCloseTo(report.energyJ, 6)
+    expect(whole?.restOfSystemJ).toBeCloseTo(settings.restOfSystemW * (whole?.coveredS ?? 0), 6)
+    expect(whole?.psuLossJ).toBeCloseTo(((whole?.measuredJ ?? 0) + (whole?.restOfSystemJ ?? 0)) * (1 / 0.88 - 1), 6)
+    expect(whole?.footprint.method).toBe('mixed')
+    expect(whole?.footprint.parts.filter((p) => p.method === 'estimated').map((p) => p.measurement.id)).toEqual(['rest-of-system', 'psu-loss'])
+  })
+
+  it('refuses to calibrate against the demo (its numbers are not this PC’s)', async () => {
+    const s = open()
+    await dispatch(s, 'demo:start', {})
+    await waitFor(() => s.telemetryStatus().demo, 'the demo')
+    expect(await rejection(dispatch(s, 'settings:calibrate', { wallW: 300 }))).toMatchObject({ code: 'calibrate.no-live-power' })
+  })
+
+  it('looks for sources again on request, and says what Wattprint itself costs', async () => {
+    const s = open()
+    await waitFor(() => s.telemetryStatus().sources.some((x) => x.state === 'ok'), 'live source')
+    const status = (await dispatch(s, 'telemetry:reprobe', {})) as ReturnType<AppContext['telemetryStatus']>
+    expect(status.sources.map((x) => x.sourceId)).toContain('nvidia-smi')
+    await waitFor(() => s.telemetryStatus().sources.some((x) => x.state === 'ok'), 'live again after the reprobe')
+    expect(status.self).toMatchObject({ method: 'estimated', cpuPowerMeasured: false, powerW: null })
+    expect(status.self.cpuSeconds).toBeGreaterThan(0)
   })
 })

@@ -7,11 +7,13 @@ import { moveAside, openDatabase, StoreError } from '../store/database.ts'
 import { DataPackStore } from '../store/data-pack-store.ts'
 import { SampleStore } from '../store/sample-store.ts'
 import { SettingsStore } from '../store/settings-store.ts'
-import type { Sampler } from '../telemetry/sampler.ts'
+import type { Recorder } from '../recording/recorder.ts'
+import { sourceEnv } from '../telemetry/env.ts'
 import { DataPackService } from './services/data-packs.service.ts'
 import { DemoService } from './services/demo.service.ts'
 import { PushBus } from './services/push-bus.ts'
 import { RecorderService, type SourceChoice } from './services/recorder.service.ts'
+import { packagePowerW, SelfCostService } from './services/self-cost.service.ts'
 import { ReportService } from './services/reports.service.ts'
 import { RetentionService } from './services/retention.service.ts'
 import { ImportService } from './services/imports.service.ts'
@@ -26,8 +28,12 @@ export interface ContextOptions {
   dbMode?: 'read' | 'write'
   host: 'electron' | 'headless' | 'cli'
   version: string
-  /** The live source; `none` (default) records nothing. */
+  /** The live sources: `auto` (the registry), nvidia-smi only, a replay; `none` (default) records nothing. */
   source?: SourceChoice
+  /** Where sources read sysfs (tests: a captured tree; default /sys or WATTPRINT_SYSFS_ROOT). */
+  sysfsRoot?: string | undefined
+  /** nvidia-smi's path (default: on PATH, or WATTPRINT_NVIDIA_SMI). */
+  nvidiaSmi?: string | undefined
   /** The bundled real trace the demo replays; null: no demo. */
   demoTraceFile?: string | null
   /** Locale whose country is the default grid (e.g. `fr-FR`). */
@@ -84,13 +90,13 @@ export function createContext(options: ContextOptions): AppContext {
 
   // Only the sampler the UI shows pushes: the demo's while it runs, else the live one.
   let demo: DemoService | null = null
-  const shown = (): { sampler: Sampler; demo: boolean } => (demo?.sampler ? { sampler: demo.sampler, demo: true } : { sampler: recorder.current, demo: false })
+  const shown = (): { sampler: Recorder; demo: boolean } => (demo?.sampler ? { sampler: demo.sampler, demo: true } : { sampler: recorder.current, demo: false })
   const telemetryStatus = (): TelemetryStatus => {
     const view = shown()
-    const s = view.sampler.status()
-    return { source: s.source, demo: view.demo, devices: s.devices, latest: s.latest, storage: recorder.status().storage }
+    const s = view.demo ? view.sampler.status() : recorder.status()
+    return { sources: s.sources, demo: view.demo, devices: s.devices, latest: s.latest, storage: recorder.status().storage, self: selfCost.snapshot() }
   }
-  const wire = (sampler: Sampler): void => {
+  const wire = (sampler: Recorder): void => {
     sampler.onSamples((samples) => {
       const view = shown()
       if (view.sampler === sampler) bus.emit('telemetry:samples', { samples, demo: view.demo })
@@ -99,7 +105,15 @@ export function createContext(options: ContextOptions): AppContext {
       if (shown().sampler === sampler) bus.emit('telemetry:status', telemetryStatus())
     })
   }
-  const recorder = new RecorderService({ source: options.source ?? { kind: 'none' }, store, settings, clock, flushIntervalMs: options.flushIntervalMs }, wire)
+  const env = sourceEnv({ sysfsRoot: options.sysfsRoot, nvidiaSmi: options.nvidiaSmi, clock })
+  const selfCost = new SelfCostService(clock, () => {
+    const live = recorder.status()
+    return packagePowerW(live.devices, live.latest)
+  })
+  const recorder = new RecorderService(
+    { source: options.source ?? { kind: 'none' }, env, sink: store, settings, clock, flushIntervalMs: options.flushIntervalMs },
+    wire,
+  )
   demo = new DemoService({ traceFile: options.demoTraceFile ?? null, speed: options.demoSpeed ?? 1, clock, settings }, wire, () =>
     bus.emit('telemetry:status', telemetryStatus()),
   )
@@ -110,6 +124,7 @@ export function createContext(options: ContextOptions): AppContext {
   let closed = false
   const stopRecording = async (): Promise<void> => {
     retention.stop()
+    selfCost.stop()
     await demoService.stop()
     await recorder.stop()
   }
@@ -129,6 +144,7 @@ export function createContext(options: ContextOptions): AppContext {
     shownStore: () => (demoService.store ? { store: demoService.store, demo: true } : { store, demo: false }),
     start: () => {
       recorder.start()
+      selfCost.start()
       if (options.dbMode !== 'read') retention.start()
     },
     stopRecording,

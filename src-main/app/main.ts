@@ -66,7 +66,7 @@ if (!app.requestSingleInstanceLock()) {
     })
     const source: SourceChoice = process.env.WATTPRINT_SOURCE?.startsWith('replay:')
       ? { kind: 'replay', file: process.env.WATTPRINT_SOURCE.slice('replay:'.length) }
-      : { kind: 'nvidia-smi' }
+      : { kind: 'auto' }
     const region = app.getLocaleCountryCode()
     try {
       context = createContext({

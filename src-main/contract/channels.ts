@@ -50,6 +50,8 @@ export type AppInfo = z.infer<typeof AppInfoSchema>
 export const invokeChannels = {
   'app:info': { request: Empty, response: AppInfoSchema },
   'telemetry:status': { request: Empty, response: TelemetryStatusSchema },
+  /** Looks for sources again (a GPU plugged in or woken, a permission granted) and restarts recording. */
+  'telemetry:reprobe': { request: Empty, response: TelemetryStatusSchema },
   'telemetry:recent': {
     request: z.strictObject({
       /** How far back, s (at most one hour: longer ranges come from the history rollups). */
@@ -78,6 +80,23 @@ export const invokeChannels = {
   'history:import': { request: HistoryImportRequestSchema, response: ImportSummarySchema },
   'settings:get': { request: Empty, response: SettingsSchema },
   'settings:update': { request: SettingsPatchSchema, response: SettingsSchema },
+  /** Works out the rest of the PC from a wall-meter reading taken now: wall × PSU efficiency − what the sources measure. */
+  'settings:calibrate': {
+    request: z.strictObject({
+      wallW: z
+        .number()
+        .min(1)
+        .max(5000)
+        .meta(cliMeta({ flag: 'wall-w', value: 'W', description: 'what the meter at the wall socket reads now, W' })),
+      psuEfficiency: z
+        .number()
+        .min(0.5)
+        .max(0.99)
+        .optional()
+        .meta(cliMeta({ flag: 'psu-efficiency', value: 'E', description: "your power supply's efficiency, 0.5-0.99 (default: Settings, else 80 PLUS 0.9)" })),
+    }),
+    response: SettingsSchema,
+  },
   'factors:countries': { request: Empty, response: z.object({ countries: z.array(CountrySchema) }) },
   'reference:list': { request: Empty, response: DataPackSchema },
   'estimate:training': { request: TrainingEstimateRequestSchema, response: TrainingEstimateSchema },

@@ -1,7 +1,9 @@
 import { z } from 'zod'
 import { FactorSchema } from './provenance.ts'
+import { DomainSchema, EnergyMethodSchema } from './telemetry.ts'
 
-export const MethodSchema = z.enum(['energy-counter', 'integrated-sampled-power', 'estimated'])
+/** How a footprint's energy is known: one method for all of it, or `mixed` (see its parts). */
+export const MethodSchema = z.enum(['counter', 'sampled-power', 'estimated', 'mixed'])
 
 /** A low–high range around a figure, same unit: the product of each input's documented range. */
 export const RangeSchema = z.tuple([z.number(), z.number()])
@@ -9,6 +11,18 @@ export type Range = z.infer<typeof RangeSchema>
 
 /** Which carbon accounting a CO2e figure uses. */
 export const CarbonMethodSchema = z.enum(['location-based', 'market-based', 'user-value'])
+
+/** The part of an energy known one way (an energy counter, sampled power, an estimate), with its own uncertainty. */
+export const EnergyPartSchema = z.object({
+  method: EnergyMethodSchema,
+  energyJ: z.number(),
+  energyRangeKWh: RangeSchema,
+  /** How far this part may be off (value 1, low/high around it), with its source. */
+  measurement: FactorSchema,
+  /** The devices it comes from, by name. */
+  devices: z.array(z.string()),
+})
+export type EnergyPart = z.infer<typeof EnergyPartSchema>
 
 /** Energy turned into CO2e, water and money, with every factor it used and a range for each. */
 export const FootprintSchema = z.object({
@@ -27,8 +41,8 @@ export const FootprintSchema = z.object({
   costRange: RangeSchema.nullable(),
   currency: z.string(),
   method: MethodSchema,
-  /** How much the energy itself may be off, by method (documented factor). */
-  measurement: FactorSchema,
+  /** The energy by how it is known, each part with its own documented uncertainty; the energy range is their sum. */
+  parts: z.array(EnergyPartSchema),
   grid: FactorSchema.nullable(),
   price: FactorSchema.nullable(),
   water: FactorSchema.nullable(),
@@ -40,11 +54,41 @@ export type Footprint = z.infer<typeof FootprintSchema>
 export const DeviceEnergySchema = z.object({
   deviceId: z.string(),
   name: z.string(),
+  /** What part of the machine it is (gpu, cpu-package, dram, soc) and the source that read it. */
+  domain: DomainSchema,
+  source: z.string(),
+  /** How its energy is known: the device's energy counter or sampled power. */
+  method: EnergyMethodSchema,
+  /** Share of its energy read from the energy counter (the rest bridged by sampled power, e.g. across a driver reload). */
+  counterEnergyJ: z.number(),
+  /** Its energy's own range, from its measurement factor(s). */
+  energyRangeKWh: RangeSchema,
+  /** The data-set factor(s) that give that range. */
+  measurementIds: z.array(z.string()),
   energyJ: z.number(),
   meanPowerW: z.number().nullable(),
   maxPowerW: z.number().nullable(),
 })
 export type DeviceEnergy = z.infer<typeof DeviceEnergySchema>
+
+/** The whole PC at the wall socket, each part labelled measured or estimated. */
+export const WholePcSchema = z.object({
+  /** What the sources measured (GPUs, CPU package, DRAM, SoC), J. */
+  measuredJ: z.number(),
+  /** The rest of the PC (estimated: restOfSystemW over the time recorded), J. */
+  restOfSystemJ: z.number(),
+  /** Lost in the power supply (estimated from its efficiency), J. */
+  psuLossJ: z.number(),
+  /** Everything, at the wall, J. */
+  wallJ: z.number(),
+  /** Time the PC was recorded (the longest device's integrated time), s. */
+  coveredS: z.number(),
+  restOfSystemW: z.number(),
+  restFrom: z.enum(['entered', 'wall-meter']),
+  psuEfficiency: FactorSchema,
+  footprint: FootprintSchema,
+})
+export type WholePc = z.infer<typeof WholePcSchema>
 
 /** Energy and footprint over a period. */
 export const ReportSchema = z.object({
@@ -56,6 +100,8 @@ export const ReportSchema = z.object({
   gaps: z.number().int(),
   devices: z.array(DeviceEnergySchema),
   footprint: FootprintSchema,
+  /** The whole PC at the wall: measured parts, the rest of the system and the power supply's loss (null until the rest is set). */
+  wholePc: WholePcSchema.nullable(),
   /** Energy above each GPU's idle baseline (Settings), J; null when no baseline is set. */
   aboveIdleEnergyJ: z.number().nullable(),
   idleBaselineW: z.number().nullable(),

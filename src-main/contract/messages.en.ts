@@ -100,10 +100,42 @@ export const MESSAGES_EN = {
   'factor.price-user': 'Electricity price you entered',
   'factor.price-user-note': 'Set in Settings: a flat price per kWh.',
   'factor.price-tou': 'Time-of-use tariff you entered (effective price for this period)',
+  'factor.psu-user': 'Power supply efficiency you entered',
+  'factor.psu-user-note': "Set in Settings (your supply's label or review: 80 PLUS Gold is about 90% at half load).",
+  'factor.rest-of-system': 'Rest of the PC (not measured by any source)',
+  'factor.rest-of-system-note':
+    "Your steady figure for the motherboard, memory outside RAPL, disks and fans, counted over the time recorded. The ±{spread}% range is Wattprint's assumption: these parts vary with load.",
+  'factor.rest-of-system-wall-note':
+    "Worked out from your wall-meter reading: {wallW} W at the wall × {efficiency}% supply efficiency − {measuredW} W measured by Wattprint at that moment = {restW} W. Counted over the time recorded; ±20% is Wattprint's assumption, as these parts vary with load.",
+  'factor.psu-loss': 'Power supply loss',
+  'factor.psu-loss-note': "What the supply turns into heat: parts' energy × (1 ÷ {efficiency}% − 1). The range follows the efficiency's range.",
+  'calibrate.no-live-power': 'No live power reading to compare the wall meter with: calibration needs a source reading now (not the demo).',
+  'calibrate.meter-below-parts':
+    "The wall meter reads {wallW} W, less than the {partsW} W Wattprint measures on the parts side ({measuredW} W ÷ {efficiency}% efficiency): check the reading, or the supply's efficiency.",
   'factor.water-user': 'Water per kWh of electricity, as you entered it',
   'factor.water-user-note': 'Off-site water consumed to generate your electricity. Set in Settings; Wattprint bundles no verified default.',
 
   // Telemetry sources: what happened (the tool's own words travel beside, verbatim).
+  'source.platform-not-added': 'the whole platform as the CPU sees it (it holds the other parts): shown, never added',
+  'source.inside-soc': 'counted in the whole-chip figure (Apple Silicon package, AMD APU socket power), which already holds the CPU cores',
+  'source.read-by-other': 'read by {other}, which sees the same device more precisely',
+  'source.polling': 'Reading {tool} every {intervalMs} ms.',
+  'source.read-failed': 'Reading {tool} failed; it will be tried again.',
+  'source.asleep': 'The discrete GPU is asleep (runtime power management): {tool} is not run, so as not to wake it; no reading until it wakes (not zero).',
+  'source.found': '{tool} found.',
+  'source.nvml-unavailable': 'NVML could not be used (NVML error {code}).',
+  'source.found-devices': '{tool}: {count} device(s) found.',
+  'source.some-asleep': '{asleep} GPU(s) read by {tool} are asleep and are not woken: no reading for them until they wake (not zero).',
+  'source.no-device': '{tool} found no device to read.',
+  'source.no-power-reading': '{tool}: {name} reports neither power nor an energy counter.',
+  'source.rapl-permission': 'The CPU energy counters ({path}) are readable by root only (Linux restricts them since the PLATYPUS attack, CVE-2020-8694).',
+  'source.powermetrics-root': 'powermetrics needs administrator rights, and Wattprint is not run as root: it calls `sudo -n {command}`, which was refused.',
+  'fix.nvml-not-installed':
+    'NVML (libnvidia-ml.so.1 on Linux, nvml.dll on Windows) comes with the NVIDIA driver. Without an NVIDIA GPU there is nothing for it to read; with one, install the driver. nvidia-smi is used instead when it is found.',
+  'fix.amdgpu-driver':
+    'Use the amdgpu kernel driver (the open driver shipped with Linux); its hwmon folder under /sys/class/drm/cardN/device/hwmon holds the power readings. Old cards on the radeon driver expose none.',
+  'fix.amd-smi-not-installed': "amd-smi and rocm-smi come with ROCm. They are optional: the amdgpu driver's sysfs readings are used without them.",
+  'source.not-on-platform': '{tool} does not run on {platform}.',
   'source.starting': 'Starting {tool}…',
   'source.reading': 'Reading {tool} every {intervalMs} ms.',
   'source.stopped': 'Stopped.',
@@ -183,11 +215,19 @@ export const MESSAGES_EN = {
   'cli.not-a-duration': '"{value}" is not a positive number of seconds',
   'cli.not-a-port': '"{value}" is not a port number',
   'cli.one-of': 'give {a} or {b}, not both',
-  'cli.bad-source': '"{value}" is not nvidia-smi or replay:FILE',
+  'cli.bad-source': '"{value}" is not auto, nvidia-smi or replay:FILE',
   'cli.cannot-listen': 'cannot listen on 127.0.0.1:{port}: {detail}',
   'cli.bad-clock': '{name}: "{value}" is not {what}',
   'cli.no-grid': 'no grid figure for "{value}" (use an ISO 3166-1 alpha-3 code such as FRA, or WORLD)',
   'cli.readings-not-written': '{lost} readings could not be written to {path} ({detail}); the {written} written before are intact',
+
+  // Telemetry parsers: how to fix what a source cannot read (RAPL powercap, macOS powermetrics).
+  'fix.rapl-permission':
+    'Only root may read the CPU energy counters (energy_uj under /sys/class/powercap) since the fix for CVE-2020-8694. Do not run Wattprint as root: give one group read access instead, and put only trusted users in it (the counters can reveal what other programs do). Paste this in a terminal:\n{commands}\nIt writes {file} with the rule:\n{rule}\nThen log out and back in (or restart) so that your user joins the {group} group.',
+  'fix.rapl-no-zones':
+    'No RAPL power zones under /sys/class/powercap. Load the driver (sudo modprobe intel_rapl_msr, for Intel and AMD CPUs); a virtual machine or an old CPU may not expose RAPL at all, and CPU energy is then not measured.',
+  'fix.powermetrics-root':
+    'powermetrics only runs as an administrator (root), and Wattprint never runs as root. Either install macmon (brew install macmon), which reads the same power figures without administrator rights, or allow this one command without a password: run sudo visudo -f {file} and add the line:\n{rule}\nWattprint then runs {command}',
 } as const
 
 export type MessageCode = keyof typeof MESSAGES_EN

@@ -92,10 +92,47 @@ export const MESSAGES_FR: Readonly<Record<MessageCode, string>> = {
   'factor.price-user': 'Prix de l’électricité que vous avez saisi',
   'factor.price-user-note': 'Réglé dans les Réglages : un prix fixe par kWh.',
   'factor.price-tou': 'Tarif heures pleines/creuses saisi (prix effectif sur la période)',
+  'factor.psu-user': "Rendement de l'alimentation que vous avez saisi",
+  'factor.psu-user-note': 'Réglé dans Paramètres (étiquette ou test de votre alimentation : 80 PLUS Gold fait environ 90 % à mi-charge).',
+  'factor.rest-of-system': 'Reste du PC (mesuré par aucune source)',
+  'factor.rest-of-system-note':
+    'Votre valeur constante pour la carte mère, la mémoire hors RAPL, les disques et les ventilateurs, comptée sur la durée enregistrée. La plage de ±{spread} % est une hypothèse de Wattprint : ces éléments varient avec la charge.',
+  'factor.rest-of-system-wall-note':
+    'Déduit de votre wattmètre : {wallW} W à la prise × {efficiency} % de rendement − {measuredW} W mesurés par Wattprint au même moment = {restW} W. Compté sur la durée enregistrée ; ±20 % est une hypothèse de Wattprint, ces éléments variant avec la charge.',
+  'factor.psu-loss': "Pertes de l'alimentation",
+  'factor.psu-loss-note': "Ce que l'alimentation transforme en chaleur : énergie des composants × (1 ÷ {efficiency} % − 1). La plage suit celle du rendement.",
+  'calibrate.no-live-power':
+    "Aucune puissance mesurée en direct à comparer au wattmètre : l'étalonnage a besoin d'une source qui lit maintenant (pas la démo).",
+  'calibrate.meter-below-parts':
+    "Le wattmètre indique {wallW} W, moins que les {partsW} W que Wattprint mesure côté composants ({measuredW} W ÷ {efficiency} % de rendement) : vérifiez la lecture, ou le rendement de l'alimentation.",
   'factor.water-user': 'Eau par kWh d’électricité, telle que saisie',
   'factor.water-user-note':
     'Eau consommée hors site pour produire votre électricité. Réglée dans les Réglages ; Wattprint n’inclut aucune valeur vérifiée par défaut.',
 
+  'source.platform-not-added': 'toute la plateforme vue par le CPU (elle contient les autres éléments) : affichée, jamais ajoutée',
+  'source.inside-soc':
+    'compté dans le chiffre de la puce entière (boîtier Apple Silicon, puissance du socket d’un APU AMD), qui contient déjà les cœurs du CPU',
+  'source.read-by-other': 'lu par {other}, qui voit le même matériel plus précisément',
+  'source.polling': 'Lecture de {tool} toutes les {intervalMs} ms.',
+  'source.read-failed': 'La lecture de {tool} a échoué ; nouvel essai au prochain tour.',
+  'source.asleep':
+    'Le GPU dédié dort (gestion d’alimentation) : {tool} n’est pas lancé, pour ne pas le réveiller ; pas de mesure jusqu’à son réveil (et non zéro).',
+  'source.found': '{tool} trouvé.',
+  'source.nvml-unavailable': "NVML n'a pas pu être utilisée (erreur NVML {code}).",
+  'source.found-devices': '{tool} : {count} appareil(s) trouvé(s).',
+  'source.some-asleep': "{asleep} GPU lu(s) par {tool} sont en veille et ne sont pas réveillés : aucune lecture pour eux jusqu'à leur réveil (pas zéro).",
+  'source.no-device': "{tool} n'a trouvé aucun appareil à lire.",
+  'source.no-power-reading': "{tool} : {name} ne donne ni puissance ni compteur d'énergie.",
+  'source.rapl-permission':
+    "Les compteurs d'énergie du processeur ({path}) ne sont lisibles que par root (Linux les restreint depuis l'attaque PLATYPUS, CVE-2020-8694).",
+  'source.powermetrics-root':
+    "powermetrics demande les droits d'administrateur, et Wattprint ne tourne pas en root : il appelle `sudo -n {command}`, qui a été refusé.",
+  'fix.nvml-not-installed':
+    "NVML (libnvidia-ml.so.1 sous Linux, nvml.dll sous Windows) est fournie avec le pilote NVIDIA. Sans GPU NVIDIA, elle n'a rien à lire ; avec un, installez le pilote. nvidia-smi est utilisé à la place s'il est trouvé.",
+  'fix.amdgpu-driver':
+    "Utilisez le pilote noyau amdgpu (le pilote libre fourni avec Linux) ; son dossier hwmon sous /sys/class/drm/cardN/device/hwmon contient les mesures de puissance. Les anciennes cartes sous le pilote radeon n'en donnent aucune.",
+  'fix.amd-smi-not-installed': 'amd-smi et rocm-smi sont fournis avec ROCm. Ils sont facultatifs : les mesures sysfs du pilote amdgpu sont utilisées sans eux.',
+  'source.not-on-platform': '{tool} ne fonctionne pas sous {platform}.',
   'source.starting': 'Démarrage de {tool}…',
   'source.reading': 'Lecture de {tool} toutes les {intervalMs} ms.',
   'source.stopped': 'Arrêté.',
@@ -175,9 +212,16 @@ export const MESSAGES_FR: Readonly<Record<MessageCode, string>> = {
   'cli.not-a-duration': '« {value} » n’est pas un nombre positif de secondes',
   'cli.not-a-port': '« {value} » n’est pas un numéro de port',
   'cli.one-of': 'donnez {a} ou {b}, pas les deux',
-  'cli.bad-source': '« {value} » n’est ni nvidia-smi ni replay:FICHIER',
+  'cli.bad-source': '« {value} » n’est ni auto, ni nvidia-smi, ni replay:FICHIER',
   'cli.cannot-listen': 'impossible d’écouter sur 127.0.0.1:{port} : {detail}',
   'cli.bad-clock': '{name} : « {value} » n’est pas {what}',
   'cli.no-grid': 'pas de chiffre de réseau pour « {value} » (utilisez un code ISO 3166-1 alpha-3 comme FRA, ou WORLD)',
   'cli.readings-not-written': '{lost} mesures n’ont pas pu être écrites dans {path} ({detail}) ; les {written} écrites avant sont intactes',
+
+  'fix.rapl-permission':
+    'Seul root peut lire les compteurs d’énergie du CPU (energy_uj sous /sys/class/powercap) depuis le correctif de la CVE-2020-8694. Ne lancez pas Wattprint en root : donnez plutôt la lecture à un groupe, et n’y mettez que des utilisateurs de confiance (les compteurs peuvent révéler ce que font d’autres programmes). Collez ceci dans un terminal :\n{commands}\nCela écrit {file} avec la règle :\n{rule}\nDéconnectez-vous puis reconnectez-vous (ou redémarrez) pour que votre utilisateur rejoigne le groupe {group}.',
+  'fix.rapl-no-zones':
+    'Aucune zone RAPL sous /sys/class/powercap. Chargez le pilote (sudo modprobe intel_rapl_msr, pour les CPU Intel et AMD) ; une machine virtuelle ou un CPU ancien peut ne pas exposer RAPL du tout, et l’énergie du CPU n’est alors pas mesurée.',
+  'fix.powermetrics-root':
+    'powermetrics ne fonctionne qu’en administrateur (root), et Wattprint ne tourne jamais en root. Installez macmon (brew install macmon), qui lit les mêmes puissances sans droits d’administrateur, ou autorisez cette seule commande sans mot de passe : lancez sudo visudo -f {file} et ajoutez la ligne :\n{rule}\nWattprint lance alors {command}',
 }

@@ -17,6 +17,22 @@ export const TariffSchema = z.discriminatedUnion('kind', [
 ])
 export type Tariff = z.infer<typeof TariffSchema>
 
+/** Where the rest-of-system figure comes from: the user's number, or a wall-meter reading minus what Wattprint measured. */
+export const RestOfSystemFromSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('entered') }),
+  z.strictObject({
+    kind: z.literal('wall-meter'),
+    /** What the meter at the wall socket read, W. */
+    wallW: z.number().min(1).max(5000),
+    /** What Wattprint's sources measured at that moment, W (parts' side). */
+    measuredW: z.number().min(0).max(5000),
+    /** Efficiency used to bring the wall reading to the parts' side. */
+    psuEfficiency: z.number().min(0.5).max(0.99),
+    atMs: z.number(),
+  }),
+])
+export type RestOfSystemFrom = z.infer<typeof RestOfSystemFromSchema>
+
 /** User settings. Unknown keys are rejected so a typo never silently does nothing. */
 export const SettingsSchema = z.strictObject({
   /** Country whose grid average is used (ISO 3166-1 alpha-3). */
@@ -50,6 +66,15 @@ export const SettingsSchema = z.strictObject({
   closeToTray: z.boolean(),
   /** Idle power subtracted to report "above idle" energy, W; null: not reported. */
   idleBaselineW: z.number().min(0).max(2000).nullable(),
+  /**
+   * The rest of the PC that no source measures (motherboard, memory outside RAPL, disks, fans), as a
+   * steady figure on the parts' side of the power supply, W; null: the whole-PC figure is not shown.
+   */
+  restOfSystemW: z.number().min(0).max(2000).nullable(),
+  /** How restOfSystemW was obtained: typed in, or worked out from a wall-meter reading. */
+  restOfSystemFrom: RestOfSystemFromSchema,
+  /** Power supply efficiency (0.5-0.99); null: the data set's 80 PLUS figure. */
+  psuEfficiency: z.number().min(0.5).max(0.99).nullable(),
 })
 export type Settings = z.infer<typeof SettingsSchema>
 

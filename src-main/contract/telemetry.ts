@@ -19,17 +19,41 @@ export const SampleSchema = z.object({
 })
 export type Sample = z.infer<typeof SampleSchema>
 
+/** What part of the machine a device's power covers (they never overlap once sources are selected). */
+export const DomainSchema = z.enum(['gpu', 'cpu-package', 'dram', 'soc', 'ane', 'platform'])
+export type Domain = z.infer<typeof DomainSchema>
+
+/**
+ * How a device's energy is known: read from a hardware energy counter (NVML total energy, RAPL,
+ * amdgpu/xe energy1_input), integrated from sampled power, or estimated.
+ */
+export const EnergyMethodSchema = z.enum(['counter', 'sampled-power', 'estimated'])
+export type EnergyMethod = z.infer<typeof EnergyMethodSchema>
+
+/** The telemetry sources Wattprint knows, in the registry's order of preference. */
+export const SourceIdSchema = z.enum(['nvml', 'nvidia-smi', 'amd-smi', 'rocm-smi', 'drm-hwmon', 'rapl', 'macmon', 'powermetrics', 'replay', 'demo'])
+export type SourceId = z.infer<typeof SourceIdSchema>
+
 /** What does not change between samples of a device. */
 export const DeviceSchema = z.object({
   deviceId: z.string(),
   index: z.number().int().nullable(),
   name: z.string(),
   memTotalB: z.number().nullable(),
+  /** The source that reads it (`nvidia-smi`, `nvml`, `rapl`, `import`, …). */
   source: z.string(),
+  domain: DomainSchema.default('gpu'),
+  method: EnergyMethodSchema.default('sampled-power'),
+  /** A device inside another's figure (Apple's CPU, GPU and ANE inside the SoC): shown live, never added nor stored. */
+  partOf: z.string().nullable().optional(),
 })
 export type Device = z.infer<typeof DeviceSchema>
 
-export const SourceStateSchema = z.enum(['starting', 'ok', 'not-installed', 'no-device', 'driver-error', 'permission', 'other', 'stopped'])
+/**
+ * A source's state. `asleep`: a laptop's discrete GPU is suspended and is not woken to be read
+ * (no reading, not zero); `standby`: found, but another source reads the same devices better.
+ */
+export const SourceStateSchema = z.enum(['starting', 'ok', 'not-installed', 'no-device', 'driver-error', 'permission', 'asleep', 'standby', 'other', 'stopped'])
 export type SourceState = z.infer<typeof SourceStateSchema>
 
 /** Health of a telemetry source: what happened and how to fix it as sentences (codes), the tool's own words beside. */
@@ -44,6 +68,10 @@ export const SourceStatusSchema = z.object({
   raw: z.string().nullable(),
   sinceMs: z.number(),
   restarts: z.number().int(),
+  /** How precisely it knows energy: an energy counter, or sampled power; null when it reads nothing. */
+  precision: EnergyMethodSchema.nullable().default(null),
+  /** The recorder runs it (it was selected); false: known from the probe only. */
+  running: z.boolean().optional(),
 })
 export type SourceStatus = z.infer<typeof SourceStatusSchema>
 
@@ -60,13 +88,58 @@ export const StorageHealthSchema = z.object({
 })
 export type StorageHealth = z.infer<typeof StorageHealthSchema>
 
+/** What Wattprint itself costs: its CPU time, and (where the CPU package is measured) the share of that power it stands for. */
+export const SelfCostSchema = z.object({
+  sinceMs: z.number(),
+  cpuSeconds: z.number(),
+  /** Over the last few seconds, % of one core; null until measured. */
+  cpuPercentOfOneCore: z.number().nullable(),
+  /** Its share of the measured CPU package power, W; null without a CPU power source. */
+  powerW: z.number().nullable(),
+  energyJ: z.number().nullable(),
+  /** Whether a CPU power source is read (its share can be worked out), so a null power means "not yet". */
+  cpuPowerMeasured: z.boolean(),
+  method: z.literal('estimated'),
+})
+export type SelfCost = z.infer<typeof SelfCostSchema>
+
 export const TelemetryStatusSchema = z.object({
-  source: SourceStatusSchema,
+  /** Every source of the registry, with its state (opened ones live, the others as probed). */
+  sources: z.array(SourceStatusSchema),
   /** True while the demo replay runs: its numbers are not the user's. */
   demo: z.boolean(),
   devices: z.array(DeviceSchema),
   /** Latest sample per device (first paint without waiting a tick). */
   latest: z.array(SampleSchema),
   storage: StorageHealthSchema,
+  self: SelfCostSchema,
 })
 export type TelemetryStatus = z.infer<typeof TelemetryStatusSchema>
+
+/** A device as `wattprint probe` shows it: what it is, how it is matched, and one reading. */
+export const ProbedDeviceSchema = DeviceSchema.extend({
+  pciAddress: z.string().nullable(),
+  vendor: z.string().nullable(),
+  /** Power now, W: as the source gave it, or from two counter reads a moment apart; null when neither. */
+  powerW: z.number().nullable(),
+  powerFrom: z.enum(['reading', 'counter']).nullable(),
+  /** The energy counter as read, J (null: the device has none, or it could not be read). */
+  energyCounterJ: z.number().nullable(),
+  /** When it is not recorded although found: why (another source reads it, it is inside the SoC figure…). */
+  notRecorded: MessageSchema.nullable(),
+})
+export type ProbedDevice = z.infer<typeof ProbedDeviceSchema>
+
+/** One source as `wattprint probe` found it. */
+export const ProbedSourceSchema = z.object({
+  sourceId: z.string(),
+  state: SourceStateSchema,
+  precision: EnergyMethodSchema.nullable(),
+  message: MessageSchema,
+  fix: MessageSchema.nullable(),
+  raw: z.string().nullable(),
+  /** Whether the app would record from it. */
+  selected: z.boolean(),
+  devices: z.array(ProbedDeviceSchema),
+})
+export type ProbedSource = z.infer<typeof ProbedSourceSchema>

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { footprint } from './footprint.ts'
+import { footprint, mergeParts, type MeasuredEnergy } from './footprint.ts'
 import { CO2JS_VERSION, countryFromLocale, countryGridFactor, gridCountries, gridFactorFor, userGridFactor, userPriceFactor } from './grid-factors.ts'
 import { joulesFromKWh, kWhFromJoules } from '../contract/units.ts'
 import { REPO_ROOT } from '../../test/helpers.ts'
@@ -66,10 +66,11 @@ const exact = { id: 'exact', label: 'exact', value: 1, unit: '×', year: null, o
 describe('footprint', () => {
   const grid = userGridFactor(400)
   const price = userPriceFactor(0.3, 'EUR')
-  const base = { method: 'integrated-sampled-power' as const, measurement: exact, carbonMethod: 'user-value' as const, water: null, currency: 'EUR' }
+  const base = { carbonMethod: 'user-value' as const, water: null, currency: 'EUR' }
+  const sampled = (energyJ: number, measurement = exact): MeasuredEnergy[] => [{ method: 'sampled-power', energyJ, measurement, devices: ['GPU'] }]
 
   it('turns 1 kWh at 400 g/kWh and 0.30 EUR/kWh into 0.4 kg and 0.30 EUR', () => {
-    const fp = footprint(joulesFromKWh(1), { ...base, grid, price })
+    const fp = footprint(sampled(joulesFromKWh(1)), { ...base, grid, price })
     expect(fp.energyKWh).toBeCloseTo(1, 12)
     expect(fp.co2eKg).toBeCloseTo(0.4, 12)
     expect(fp.cost).toBeCloseTo(0.3, 12)
@@ -81,8 +82,8 @@ describe('footprint', () => {
     fc.assert(
       fc.property(fc.double({ min: 0, max: 1e12, noNaN: true }), fc.double({ min: 0, max: 1e12, noNaN: true }), (a, b) => {
         const ctx = { ...base, grid, price }
-        const sum = footprint(a + b, ctx)
-        const parts = [footprint(a, ctx), footprint(b, ctx)]
+        const sum = footprint(sampled(a + b), ctx)
+        const parts = [footprint(sampled(a), ctx), footprint(sampled(b), ctx)]
         const rel = (x: number, y: number): number => Math.abs(x - y) / Math.max(1, Math.abs(y))
         expect(rel(sum.co2eKg ?? 0, (parts[0]?.co2eKg ?? 0) + (parts[1]?.co2eKg ?? 0))).toBeLessThan(1e-12)
         expect(rel(sum.cost ?? 0, (parts[0]?.cost ?? 0) + (parts[1]?.cost ?? 0))).toBeLessThan(1e-12)
@@ -99,7 +100,7 @@ describe('footprint', () => {
   })
 
   it('says "unknown" rather than zero when there is no grid figure or price', () => {
-    const fp = footprint(1e6, { ...base, grid: null, price: null })
+    const fp = footprint(sampled(1e6), { ...base, grid: null, price: null })
     expect(fp.co2eKg).toBeNull()
     expect(fp.cost).toBeNull()
     expect(fp.waterL).toBeNull()
@@ -109,7 +110,7 @@ describe('footprint', () => {
     const measurement = { ...exact, low: 0.95, high: 1.05 }
     const country = countryGridFactor('FRA')
     if (!country) throw new Error('no FRA')
-    const fp = footprint(joulesFromKWh(10), { ...base, measurement, grid: country, price, carbonMethod: 'location-based' })
+    const fp = footprint(sampled(joulesFromKWh(10), measurement), { ...base, grid: country, price, carbonMethod: 'location-based' })
     expect(fp.energyRangeKWh).toEqual([9.5, 10.5])
     const [lo, hi] = fp.co2eRangeKg ?? [0, 0]
     expect(lo).toBeLessThan(fp.co2eKg ?? 0)
@@ -118,8 +119,47 @@ describe('footprint', () => {
     expect(fp.factors.map((f) => f.id)).toEqual(['exact', country.id, 'price:user'])
   })
 
+  it('sums each part’s own range: a counter-read GPU and a RAPL CPU are off by different amounts', () => {
+    const gpu: MeasuredEnergy = {
+      method: 'counter',
+      energyJ: joulesFromKWh(8),
+      measurement: { ...exact, id: 'gpu', low: 0.95, high: 1.05 },
+      devices: ['RTX 4090'],
+    }
+    const cpu: MeasuredEnergy = {
+      method: 'counter',
+      energyJ: joulesFromKWh(2),
+      measurement: { ...exact, id: 'cpu', low: 0.9, high: 1.1 },
+      devices: ['CPU package'],
+    }
+    const fp = footprint([gpu, cpu], { ...base, grid, price })
+    expect(fp.method).toBe('counter')
+    expect(fp.energyKWh).toBeCloseTo(10, 12)
+    expect(fp.energyRangeKWh[0]).toBeCloseTo(8 * 0.95 + 2 * 0.9, 12)
+    expect(fp.energyRangeKWh[1]).toBeCloseTo(8 * 1.05 + 2 * 1.1, 12)
+    expect(fp.parts.map((p) => [p.measurement.id, p.devices])).toEqual([
+      ['gpu', ['RTX 4090']],
+      ['cpu', ['CPU package']],
+    ])
+    const estimated: MeasuredEnergy = {
+      method: 'estimated',
+      energyJ: joulesFromKWh(1),
+      measurement: { ...exact, id: 'rest', low: 0.8, high: 1.2 },
+      devices: ['rest'],
+    }
+    expect(footprint([gpu, estimated], { ...base, grid, price }).method).toBe('mixed')
+    expect(fp.factors.map((f) => f.id)).toEqual(['gpu', 'cpu', grid.id, 'price:user'])
+  })
+
+  it('merges parts measured the same way with the same factor, and drops empty ones', () => {
+    const a: MeasuredEnergy = { method: 'sampled-power', energyJ: 100, measurement: exact, devices: ['GPU 0'] }
+    const b: MeasuredEnergy = { method: 'sampled-power', energyJ: 50, measurement: exact, devices: ['GPU 1'] }
+    const empty: MeasuredEnergy = { method: 'counter', energyJ: 0, measurement: { ...exact, id: 'x' }, devices: ['idle'] }
+    expect(mergeParts([a, b, empty])).toEqual([{ method: 'sampled-power', energyJ: 150, measurement: exact, devices: ['GPU 0', 'GPU 1'] }])
+  })
+
   it('a factor with no documented range leaves the range at the value (user price)', () => {
-    const fp = footprint(joulesFromKWh(2), { ...base, grid, price })
+    const fp = footprint(sampled(joulesFromKWh(2)), { ...base, grid, price })
     expect(fp.costRange).toEqual([0.6, 0.6])
   })
 })

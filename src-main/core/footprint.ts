@@ -1,11 +1,17 @@
-import type { Footprint, Range } from '../contract/footprint.ts'
+import type { EnergyPart, Footprint, Range } from '../contract/footprint.ts'
 import type { Factor } from '../contract/provenance.ts'
+import type { EnergyMethod } from '../contract/telemetry.ts'
 import { kgFromGrams, kWhFromJoules } from '../contract/units.ts'
 
-export interface FootprintContext {
-  method: Footprint['method']
-  /** How far the energy itself may be off for this method (value 1, low/high around it). */
+/** Energy known one way, and the factor saying how far it may be off (value 1, low/high around it). */
+export interface MeasuredEnergy {
+  method: EnergyMethod
+  energyJ: number
   measurement: Factor
+  devices: readonly string[]
+}
+
+export interface FootprintContext {
   /** g CO2e/kWh; null when none is known. */
   grid: Factor | null
   carbonMethod: Footprint['carbonMethod']
@@ -34,16 +40,43 @@ export function productRange(base: number, factors: readonly Factor[]): Range {
   )
 }
 
-/** Energy → kWh, kg CO2e, litres of water and cost, each with a range and the factors used. */
-export function footprint(energyJ: number, context: FootprintContext): Footprint {
+/** Parts measured the same way with the same factor, merged (a report's devices → its footprint's parts). */
+export function mergeParts(parts: readonly MeasuredEnergy[]): MeasuredEnergy[] {
+  const merged = new Map<string, MeasuredEnergy>()
+  for (const p of parts) {
+    if (p.energyJ === 0) continue
+    const key = `${p.method}|${p.measurement.id}`
+    const prev = merged.get(key)
+    merged.set(key, prev ? { ...prev, energyJ: prev.energyJ + p.energyJ, devices: [...new Set([...prev.devices, ...p.devices])] } : p)
+  }
+  return [...merged.values()]
+}
+
+/**
+ * Energy → kWh, kg CO2e, litres of water and cost, each with a range and the factors used. The
+ * energy's range is the sum of each part's own range (a counter-read GPU and an integrated CPU are
+ * off by different amounts); every figure derived from it takes that range end to end.
+ */
+export function footprint(measured: readonly MeasuredEnergy[], context: FootprintContext): Footprint {
+  const parts = mergeParts(measured)
+  const energyJ = parts.reduce((sum, p) => sum + p.energyJ, 0)
   const energyKWh = kWhFromJoules(energyJ)
-  const energyRangeKWh = productRange(energyKWh, [context.measurement])
+  const partsOut: EnergyPart[] = parts.map((p) => ({
+    method: p.method,
+    energyJ: p.energyJ,
+    energyRangeKWh: productRange(kWhFromJoules(p.energyJ), [p.measurement]),
+    measurement: p.measurement,
+    devices: [...p.devices],
+  }))
+  const energyRangeKWh: Range = partsOut.length
+    ? [sum(partsOut.map((p) => p.energyRangeKWh[0])), sum(partsOut.map((p) => p.energyRangeKWh[1]))]
+    : [energyKWh, energyKWh]
   const { grid, water, price } = context
   const scaled = (factor: Factor | null, toUnit = (x: number): number => x): { value: number; range: Range } | null =>
     factor
       ? {
           value: toUnit(energyKWh * factor.value),
-          range: productRange(energyKWh, [context.measurement, factor]).map(toUnit) as Range,
+          range: [toUnit(energyRangeKWh[0] * rangeOf(factor)[0]), toUnit(energyRangeKWh[1] * rangeOf(factor)[1])],
         }
       : null
   const co2e = scaled(grid, kgFromGrams)
@@ -61,11 +94,22 @@ export function footprint(energyJ: number, context: FootprintContext): Footprint
     cost: cost?.value ?? null,
     costRange: cost?.range ?? null,
     currency: context.currency,
-    method: context.method,
-    measurement: context.measurement,
+    method: methodOf(parts),
+    parts: partsOut,
     grid,
     price,
     water,
-    factors: [context.measurement, grid, water, price].filter((f): f is Factor => f !== null),
+    factors: [...new Map(parts.map((p) => [p.measurement.id, p.measurement])).values(), grid, water, price].filter((f): f is Factor => f !== null),
   }
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0)
+}
+
+/** One method when every part shares it; `mixed` otherwise; sampled power for no energy at all (nothing measured yet). */
+function methodOf(parts: readonly MeasuredEnergy[]): Footprint['method'] {
+  const methods = new Set(parts.map((p) => p.method))
+  if (methods.size === 0) return 'sampled-power'
+  return methods.size === 1 ? (parts[0]?.method ?? 'sampled-power') : 'mixed'
 }

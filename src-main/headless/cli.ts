@@ -9,7 +9,7 @@ import { formatMessage } from '../contract/messages.ts'
 import { defaultDbPath } from '../store/paths.ts'
 import { CHANNEL_COMMANDS, GROUP_SUMMARIES, GROUPS, type ChannelCommand, type DbNeed } from './cli/commands.ts'
 import { describeForCli, flagsOf, parseFlagValue, type FlagSpec } from './cli/flags.ts'
-import { readVersion, runDoctor, runRecord, runServe, type CliIo } from './cli/local.ts'
+import { readVersion, runDoctor, runProbe, runRecord, runServe, type CliIo } from './cli/local.ts'
 import { clockFromEnv } from './env-clock.ts'
 import { terminalSafe } from '../core/text.ts'
 
@@ -83,7 +83,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .command('record')
     .description('Record without a window, until Ctrl+C or for S seconds')
     .option('--db <DB>', 'the database file')
-    .option('--source <SOURCE>', 'nvidia-smi (default) or replay:FILE (an nvidia-smi CSV log played with its own timing)')
+    .option('--source <SOURCE>', 'auto (default: every source found), nvidia-smi, or replay:FILE (an nvidia-smi CSV log played with its own timing)')
     .option('--duration <S>', 'seconds to record')
     .option('--json', 'print JSON')
     .action(async (opts: { db?: string; source?: string; duration?: string; json?: boolean }) => {
@@ -93,10 +93,20 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .command('serve')
     .description('Start the headless host (recording too); prints its URL, token included')
     .option('--db <DB>', 'the database file')
-    .option('--source <SOURCE>', 'nvidia-smi (default) or replay:FILE')
+    .option('--source <SOURCE>', 'auto (default), nvidia-smi, or replay:FILE')
     .option('--port <N>', 'port on 127.0.0.1 (default: a free one)')
     .action(async (opts: { db?: string; source?: string; port?: string }) => {
       exitCode = await runServe({ ...opts, db: opts.db ?? defaultDbPath() }, io)
+    })
+  program
+    .command('probe')
+    .description('Every telemetry source: its state, precision (energy counter or sampled power), devices and one reading each')
+    .option('--sysfs-root <DIR>', 'read DIR as /sys (DIR/class/drm/…, DIR/class/powercap/…): a captured tree, or a test')
+    .option('--nvidia-smi <PATH>', 'the nvidia-smi to run (default: on PATH, or WATTPRINT_NVIDIA_SMI)')
+    .option('--nvml-library <PATH>', 'the NVML library to load (default: libnvidia-ml.so.1 / nvml.dll where the driver puts it)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { sysfsRoot?: string; nvidiaSmi?: string; nvmlLibrary?: string; json?: boolean }) => {
+      exitCode = await runProbe(opts, io)
     })
   program
     .command('doctor')

@@ -76,4 +76,15 @@ export const MIGRATIONS: readonly string[] = [
     reverted_ms INTEGER
   );
   `,
+  `
+  -- Devices other than GPUs (CPU package, DRAM, an Apple SoC) and how each one's energy is known;
+  -- each interval says how its own energy was known (0 sampled power, 1 energy counter, 2 estimated),
+  -- and the rollups keep the energy that came from counters, so reports can say which share it is.
+  ALTER TABLE devices ADD COLUMN domain TEXT NOT NULL DEFAULT 'gpu';
+  ALTER TABLE devices ADD COLUMN method TEXT NOT NULL DEFAULT 'sampled-power';
+  ALTER TABLE samples ADD COLUMN method INTEGER;
+  ALTER TABLE rollup_minute ADD COLUMN counter_energy_j REAL NOT NULL DEFAULT 0;
+  ALTER TABLE rollup_hour ADD COLUMN counter_energy_j REAL NOT NULL DEFAULT 0;
+  ALTER TABLE rollup_day ADD COLUMN counter_energy_j REAL NOT NULL DEFAULT 0;
+  `,
 ]

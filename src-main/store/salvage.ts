@@ -1,8 +1,10 @@
 import { DatabaseSync } from 'node:sqlite'
 import { existsSync } from 'node:fs'
 import { localDateKey } from '../core/time.ts'
+import type { Device } from '../contract/telemetry.ts'
 import { inspectDatabase, messageOf, openDatabase, StoreError } from './database.ts'
-import { SampleStore, type IngestRow } from './sample-store.ts'
+import { SampleStore } from './sample-store.ts'
+import type { IngestRow } from '../recording/sink.ts'
 
 export interface TableSalvage {
   table: string
@@ -58,6 +60,8 @@ export function salvageDatabase(source: string, target: string): SalvageReport {
 
 interface DeviceRow {
   id: number
+  domain?: Device['domain']
+  method?: Device['method']
   device_key: string
   idx: number | null
   name: string
@@ -72,9 +76,11 @@ function copyDevices(from: DatabaseSync, to: DatabaseSync): { report: TableSalva
   const byId = new Map<number, DeviceRow>()
   const maxId = tryGet(() => (from.prepare('SELECT max(id) AS m FROM devices').get() as { m: number | null }).m) ?? 1000
   const rows = readRange(from, 'SELECT * FROM devices WHERE id >= ? AND id < ?', [], 0, (maxId ?? 0) + 1, report, 'id') as unknown as DeviceRow[]
-  const insert = to.prepare('INSERT INTO devices (id, device_key, idx, name, mem_total_b, source, first_seen_ms, last_seen_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+  const insert = to.prepare(
+    'INSERT INTO devices (id, device_key, idx, name, mem_total_b, source, first_seen_ms, last_seen_ms, domain, method) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  )
   for (const r of rows) {
-    insert.run(r.id, r.device_key, r.idx, r.name, r.mem_total_b, r.source, r.first_seen_ms, r.last_seen_ms)
+    insert.run(r.id, r.device_key, r.idx, r.name, r.mem_total_b, r.source, r.first_seen_ms, r.last_seen_ms, r.domain ?? 'gpu', r.method ?? 'sampled-power')
     byId.set(r.id, r)
     report.copied++
   }
@@ -125,6 +131,7 @@ interface SampleRow {
   temp_c: number | null
   sm_clock_mhz: number | null
   pstate: number | null
+  method: number | null
 }
 
 function copySamples(from: DatabaseSync, store: SampleStore, devices: Map<number, DeviceRow>): TableSalvage {
@@ -145,7 +152,15 @@ function copySamples(from: DatabaseSync, store: SampleStore, devices: Map<number
       report,
       `device ${id}, t_ms`,
     ) as unknown as SampleRow[]
-    const device = { deviceId: d.device_key, index: d.idx, name: d.name, memTotalB: d.mem_total_b, source: d.source }
+    const device = {
+      deviceId: d.device_key,
+      index: d.idx,
+      name: d.name,
+      memTotalB: d.mem_total_b,
+      source: d.source,
+      domain: d.domain ?? 'gpu',
+      method: d.method ?? 'sampled-power',
+    }
     const ingest: IngestRow[] = rows.map((r) => ({
       sample: {
         tMs: r.t_ms,
@@ -163,13 +178,23 @@ function copySamples(from: DatabaseSync, store: SampleStore, devices: Map<number
       energyJ: r.energy_j,
       intervalS: r.interval_s,
       gap: r.gap === 1,
+      method: r.energy_j === null ? null : r.method === 1 ? 'counter' : r.method === 2 ? 'estimated' : 'sampled-power',
     }))
     for (let i = 0; i < ingest.length; i += 50_000) report.copied += store.ingest(ingest.slice(i, i + 50_000)).inserted
   }
   return report
 }
 
-type RollupRow = { device_id: number; bucket_ms: number; energy_j: number; integrated_s: number; samples: number; gaps: number; max_power_w: number | null }
+type RollupRow = {
+  device_id: number
+  bucket_ms: number
+  energy_j: number
+  counter_energy_j?: number
+  integrated_s: number
+  samples: number
+  gaps: number
+  max_power_w: number | null
+}
 
 /** Rollup rows of buckets that end before the raw horizon: their readings were purged, so they are the only record. */
 function copyRollupBefore(from: DatabaseSync, to: DatabaseSync, table: 'rollup_minute' | 'rollup_hour', deviceIds: number[], horizonMs: number): TableSalvage {
@@ -180,7 +205,7 @@ function copyRollupBefore(from: DatabaseSync, to: DatabaseSync, table: 'rollup_m
     note: 'rebuilt from the salvaged readings; rows from before the raw-reading retention copied',
   }
   const insert = to.prepare(
-    `INSERT OR REPLACE INTO ${table} (device_id, bucket_ms, energy_j, integrated_s, samples, gaps, max_power_w) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT OR REPLACE INTO ${table} (device_id, bucket_ms, energy_j, counter_energy_j, integrated_s, samples, gaps, max_power_w) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   for (const id of deviceIds) {
     const rows = readRange(
@@ -193,7 +218,7 @@ function copyRollupBefore(from: DatabaseSync, to: DatabaseSync, table: 'rollup_m
       `device ${id}, bucket_ms`,
     ) as unknown as RollupRow[]
     for (const r of rows) {
-      insert.run(r.device_id, r.bucket_ms, r.energy_j, r.integrated_s, r.samples, r.gaps, r.max_power_w)
+      insert.run(r.device_id, r.bucket_ms, r.energy_j, r.counter_energy_j ?? 0, r.integrated_s, r.samples, r.gaps, r.max_power_w)
       report.copied++
     }
   }

@@ -6,19 +6,20 @@ import type { Device, Sample } from '../contract/telemetry.ts'
 import { tempDir } from '../../test/helpers.ts'
 import { openDatabase } from './database.ts'
 import { MIGRATIONS } from './migrations.ts'
-import { SampleStore, type IngestRow } from './sample-store.ts'
+import type { IngestRow } from '../recording/sink.ts'
+import { SampleStore } from './sample-store.ts'
 import { SettingsStore } from './settings-store.ts'
 import { defaultSettings } from '../api/services/settings.service.ts'
 import { formatText } from '../contract/messages.ts'
 
-const device: Device = { deviceId: 'GPU-test', index: 0, name: 'Test GPU', memTotalB: 24 * 1024 ** 3, source: 'test' }
+const device: Device = { deviceId: 'GPU-test', index: 0, name: 'Test GPU', memTotalB: 24 * 1024 ** 3, source: 'test', domain: 'gpu', method: 'sampled-power' }
 const T0 = Date.UTC(2026, 10, 29, 10, 0, 0)
 
 function sample(tMs: number, powerW: number | null): Sample {
   return { tMs, deviceId: device.deviceId, powerW, powerLimitW: 450, utilPct: 50, memUtilPct: 10, memUsedB: 1e9, tempC: 60, smClockMhz: 2000, pstate: 2 }
 }
 
-/** One reading a second at `powerW`, integrated as the sampler does. */
+/** One reading a second at `powerW`, integrated as the recorder does. */
 function steadyRows(startMs: number, count: number, powerW: number): IngestRow[] {
   return Array.from({ length: count }, (_, i) => ({
     sample: sample(startMs + i * 1000, powerW),
@@ -26,6 +27,7 @@ function steadyRows(startMs: number, count: number, powerW: number): IngestRow[]
     energyJ: i === 0 ? null : powerW,
     intervalS: i === 0 ? null : 1,
     gap: false,
+    method: i === 0 ? null : 'sampled-power',
   }))
 }
 
@@ -108,9 +110,9 @@ describe('SampleStore on a real SQLite file', () => {
   it('counts gaps and keeps missing power unknown', () => {
     const { store } = openStore()
     store.ingest([
-      { sample: sample(T0, 100), device, energyJ: null, intervalS: null, gap: false },
-      { sample: sample(T0 + 60_000, 100), device, energyJ: null, intervalS: null, gap: true },
-      { sample: sample(T0 + 61_000, null), device, energyJ: null, intervalS: null, gap: false },
+      { sample: sample(T0, 100), device, energyJ: null, intervalS: null, gap: false, method: null },
+      { sample: sample(T0 + 60_000, 100), device, energyJ: null, intervalS: null, gap: true, method: null },
+      { sample: sample(T0 + 61_000, null), device, energyJ: null, intervalS: null, gap: false, method: null },
     ])
     const totals = store.totals(T0, T0 + 120_000)
     expect(totals).toMatchObject({ energyJ: 0, samples: 3, gaps: 1 })

@@ -1,19 +1,11 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import type { Device, Sample } from '../contract/telemetry.ts'
+import type { IngestRow, Sink } from '../recording/sink.ts'
 import type { BucketInput } from '../core/history.ts'
 import type { DeviceTotals, RangeTotals } from '../core/report.ts'
 import type { StoredReading } from '../core/overlap.ts'
 import { localDateKey, startOfLocalDateMs } from '../core/time.ts'
 import { inTransaction } from './database.ts'
-
-/** A sample with the energy of the interval that ends at it, as the sampler integrated it. */
-export interface IngestRow {
-  sample: Sample
-  device: Device
-  energyJ: number | null
-  intervalS: number | null
-  gap: boolean
-}
 
 const MINUTE_MS = 60_000
 const HOUR_MS = 3_600_000
@@ -23,6 +15,8 @@ interface RollupDelta {
   deviceId: number
   bucket: number | string
   energyJ: number
+  /** The part of energyJ read from an energy counter. */
+  counterEnergyJ: number
   integratedS: number
   samples: number
   gaps: number
@@ -32,20 +26,26 @@ interface RollupDelta {
 type TotalsRow = {
   device_key: string
   name: string
+  source: string
+  domain: Device['domain']
+  method: Device['method']
   energy_j: number | null
+  counter_energy_j: number | null
   integrated_s: number | null
   n: number
   gaps: number | null
   max_power_w: number | null
 }
 
-const RAW_TOTALS_SQL = `SELECT d.device_key, d.name, sum(s.energy_j) AS energy_j, sum(s.interval_s) AS integrated_s,
+const RAW_TOTALS_SQL = `SELECT d.device_key, d.name, d.source, d.domain, d.method, sum(s.energy_j) AS energy_j,
+    sum(CASE WHEN s.method = 1 THEN s.energy_j ELSE 0 END) AS counter_energy_j, sum(s.interval_s) AS integrated_s,
     count(*) AS n, sum(s.gap) AS gaps, max(s.power_w) AS max_power_w
   FROM devices d CROSS JOIN samples s ON s.device_id = d.id
   WHERE s.t_ms >= ? AND s.t_ms < ? GROUP BY d.id`
 
 function rollupTotalsSql(table: 'rollup_minute' | 'rollup_hour'): string {
-  return `SELECT d.device_key, d.name, sum(r.energy_j) AS energy_j, sum(r.integrated_s) AS integrated_s,
+  return `SELECT d.device_key, d.name, d.source, d.domain, d.method, sum(r.energy_j) AS energy_j, sum(r.counter_energy_j) AS counter_energy_j,
+      sum(r.integrated_s) AS integrated_s,
       sum(r.samples) AS n, sum(r.gaps) AS gaps, max(r.max_power_w) AS max_power_w
     FROM ${table} r JOIN devices d ON d.id = r.device_id
     WHERE r.bucket_ms >= ? AND r.bucket_ms < ? GROUP BY d.id`
@@ -64,8 +64,11 @@ type SampleRow = {
   pstate: number | null
 }
 
-/** Raw samples and their minute/hour/day rollups in one SQLite database. */
-export class SampleStore {
+/** How an interval's energy is known, as stored (samples.method). */
+const METHOD_CODE: Readonly<Record<NonNullable<IngestRow['method']> | 'none', number | null>> = { 'sampled-power': 0, counter: 1, estimated: 2, none: null }
+
+/** Raw samples and their minute/hour/day rollups in one SQLite database; the recorder's sink. */
+export class SampleStore implements Sink {
   private readonly db: DatabaseSync
   private readonly deviceIds = new Map<string, number>()
   private readonly statements = new Map<string, StatementSync>()
@@ -76,22 +79,25 @@ export class SampleStore {
   constructor(db: DatabaseSync) {
     this.db = db
     this.insertSample = db.prepare(`INSERT OR IGNORE INTO samples
-      (device_id, t_ms, power_w, energy_j, interval_s, gap, power_limit_w, util_pct, mem_util_pct, mem_used_b, temp_c, sm_clock_mhz, pstate)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-    this.upsertDevice = db.prepare(`INSERT INTO devices (device_key, idx, name, mem_total_b, source, first_seen_ms, last_seen_ms)
-      VALUES (?, ?, ?, ?, ?, ?, ?)
+      (device_id, t_ms, power_w, energy_j, interval_s, gap, power_limit_w, util_pct, mem_util_pct, mem_used_b, temp_c, sm_clock_mhz, pstate, method)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    this.upsertDevice = db.prepare(`INSERT INTO devices (device_key, idx, name, mem_total_b, source, first_seen_ms, last_seen_ms, domain, method)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT(device_key) DO UPDATE SET
         -- An imported log describes a GPU less well than its live source: it never renames it.
         idx = CASE WHEN excluded.source = 'import' THEN coalesce(idx, excluded.idx) ELSE excluded.idx END,
         name = CASE WHEN excluded.source = 'import' THEN name ELSE excluded.name END,
         source = CASE WHEN excluded.source = 'import' THEN source ELSE excluded.source END,
         mem_total_b = coalesce(excluded.mem_total_b, mem_total_b),
+        domain = CASE WHEN excluded.source = 'import' THEN domain ELSE excluded.domain END,
+        method = CASE WHEN excluded.source = 'import' THEN method ELSE excluded.method END,
         last_seen_ms = max(last_seen_ms, excluded.last_seen_ms)
       RETURNING id`)
     const upsert = (table: string, key: string): StatementSync =>
-      db.prepare(`INSERT INTO ${table} (device_id, ${key}, energy_j, integrated_s, samples, gaps, max_power_w)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
+      db.prepare(`INSERT INTO ${table} (device_id, ${key}, energy_j, counter_energy_j, integrated_s, samples, gaps, max_power_w)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT(device_id, ${key}) DO UPDATE SET energy_j = energy_j + excluded.energy_j,
+          counter_energy_j = counter_energy_j + excluded.counter_energy_j,
           integrated_s = integrated_s + excluded.integrated_s, samples = samples + excluded.samples,
           gaps = gaps + excluded.gaps,
           max_power_w = max(coalesce(max_power_w, excluded.max_power_w), coalesce(excluded.max_power_w, max_power_w))`)
@@ -128,6 +134,7 @@ export class SampleStore {
           s.tempC,
           s.smClockMhz,
           s.pstate,
+          METHOD_CODE[row.method ?? 'none'],
         )
         if (Number(result.changes) === 0) continue
         inserted++
@@ -137,7 +144,7 @@ export class SampleStore {
       }
       for (const level of ['minute', 'hour', 'day'] as const) {
         for (const d of deltas[level].values()) {
-          this.upserts[level].run(d.deviceId, d.bucket, d.energyJ, d.integratedS, d.samples, d.gaps, d.maxPowerW)
+          this.upserts[level].run(d.deviceId, d.bucket, d.energyJ, d.counterEnergyJ, d.integratedS, d.samples, d.gaps, d.maxPowerW)
         }
       }
       return { inserted, duplicates: rows.length - inserted }
@@ -159,8 +166,19 @@ export class SampleStore {
       if (from >= to) return
       const rows = this.statement(table === 'raw' ? RAW_TOTALS_SQL : rollupTotalsSql(table)).all(from, to) as TotalsRow[]
       for (const r of rows) {
-        const t = perDevice.get(r.device_key) ?? { deviceId: r.device_key, name: r.name, energyJ: 0, integratedS: 0, maxPowerW: null }
+        const t = perDevice.get(r.device_key) ?? {
+          deviceId: r.device_key,
+          name: r.name,
+          source: r.source,
+          domain: r.domain,
+          method: r.method,
+          energyJ: 0,
+          counterEnergyJ: 0,
+          integratedS: 0,
+          maxPowerW: null,
+        }
         t.energyJ += r.energy_j ?? 0
+        t.counterEnergyJ += r.counter_energy_j ?? 0
         t.integratedS += r.integrated_s ?? 0
         if (r.max_power_w !== null) t.maxPowerW = Math.max(t.maxPowerW ?? r.max_power_w, r.max_power_w)
         perDevice.set(r.device_key, t)
@@ -285,14 +303,24 @@ export class SampleStore {
   }
 
   devices(): Device[] {
-    const rows = this.db.prepare('SELECT device_key, idx, name, mem_total_b, source FROM devices ORDER BY idx, device_key').all() as {
+    const rows = this.db.prepare('SELECT device_key, idx, name, mem_total_b, source, domain, method FROM devices ORDER BY idx, device_key').all() as {
       device_key: string
       idx: number | null
       name: string
       mem_total_b: number | null
       source: string
+      domain: Device['domain']
+      method: Device['method']
     }[]
-    return rows.map((r) => ({ deviceId: r.device_key, index: r.idx, name: r.name, memTotalB: r.mem_total_b, source: r.source }))
+    return rows.map((r) => ({
+      deviceId: r.device_key,
+      index: r.idx,
+      name: r.name,
+      memTotalB: r.mem_total_b,
+      source: r.source,
+      domain: r.domain,
+      method: r.method,
+    }))
   }
 
   /** Deletes raw samples older than the retention (whole hours, so hour rollups take over cleanly). */
@@ -330,7 +358,17 @@ export class SampleStore {
   private deviceIdFor(device: Device, seenMs: number): number {
     const known = this.deviceIds.get(device.deviceId)
     if (known !== undefined) return known
-    const row = this.upsertDevice.get(device.deviceId, device.index, device.name, device.memTotalB, device.source, seenMs, seenMs) as { id: number }
+    const row = this.upsertDevice.get(
+      device.deviceId,
+      device.index,
+      device.name,
+      device.memTotalB,
+      device.source,
+      seenMs,
+      seenMs,
+      device.domain,
+      device.method,
+    ) as { id: number }
     this.deviceIds.set(device.deviceId, row.id)
     return row.id
   }
@@ -338,8 +376,9 @@ export class SampleStore {
 
 function addDelta(map: Map<string, RollupDelta>, deviceId: number, bucket: number | string, row: IngestRow): void {
   const key = `${deviceId}|${bucket}`
-  const d = map.get(key) ?? { deviceId, bucket, energyJ: 0, integratedS: 0, samples: 0, gaps: 0, maxPowerW: null }
+  const d = map.get(key) ?? { deviceId, bucket, energyJ: 0, counterEnergyJ: 0, integratedS: 0, samples: 0, gaps: 0, maxPowerW: null }
   d.energyJ += row.energyJ ?? 0
+  if (row.method === 'counter') d.counterEnergyJ += row.energyJ ?? 0
   d.integratedS += row.energyJ === null ? 0 : (row.intervalS ?? 0)
   d.samples++
   d.gaps += row.gap ? 1 : 0

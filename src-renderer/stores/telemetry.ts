@@ -19,12 +19,32 @@ export const useTelemetryStore = defineStore(STORE_IDS.telemetry, () => {
 
   const demo = computed(() => status.value?.demo ?? false)
   const devices = computed(() => status.value?.devices ?? [])
-  const live = computed(() => status.value?.source.state === 'ok')
+  // Live when any source reads; a source that cannot (RAPL without permission) does not hide the others.
+  const live = computed(() => (status.value?.sources ?? []).some((s) => s.state === 'ok'))
   const latestByDevice = computed(() => new Map((status.value?.latest ?? []).map((s) => [s.deviceId, s])))
+  // Parts inside another figure (Apple's CPU inside the SoC) and platform figures are shown, never added.
+  const counted = computed(() => new Set(devices.value.filter((d) => !d.partOf && d.domain !== 'platform').map((d) => d.deviceId)))
   const totalPowerW = computed(() => {
-    const values = [...latestByDevice.value.values()].map((s) => s.powerW).filter((p): p is number => p !== null)
+    const values = [...latestByDevice.value.values()]
+      .filter((s) => counted.value.has(s.deviceId))
+      .map((s) => s.powerW)
+      .filter((p): p is number => p !== null)
     return values.length ? values.reduce((a, b) => a + b, 0) : null
   })
+  const reprobing = ref(false)
+
+  /** Looks for sources again (after plugging a GPU in or granting a permission). */
+  async function reprobe(): Promise<void> {
+    reprobing.value = true
+    try {
+      status.value = await useBridge().telemetry.reprobe({})
+      error.value = null
+    } catch (e) {
+      error.value = toUiError(e)
+    } finally {
+      reprobing.value = false
+    }
+  }
 
   async function reload(): Promise<void> {
     const api = useBridge()
@@ -73,5 +93,5 @@ export const useTelemetryStore = defineStore(STORE_IDS.telemetry, () => {
     }
   }
 
-  return { status, samples, error, busy, demo, devices, live, latestByDevice, totalPowerW, start, reload, setDemo }
+  return { status, samples, error, busy, reprobing, demo, devices, live, latestByDevice, totalPowerW, start, reload, setDemo, reprobe }
 })

@@ -2,6 +2,10 @@ import type { Handlers } from '../handler.ts'
 
 export const telemetryHandlers = {
   'telemetry:status': (ctx) => ctx.telemetryStatus(),
+  'telemetry:reprobe': async (ctx) => {
+    await ctx.recorder.reprobe()
+    return ctx.telemetryStatus()
+  },
   'telemetry:recent': (ctx, request) => {
     const sampler = ctx.demo.sampler
     const since = ctx.clock.nowMs() - request.windowS * 1000

@@ -3,7 +3,7 @@ import type { Clock } from '../../core/clock.ts'
 import { openDatabase } from '../../store/database.ts'
 import { SampleStore } from '../../store/sample-store.ts'
 import { ReplayReader } from '../../telemetry/readers/replay.reader.ts'
-import { Sampler } from '../../telemetry/sampler.ts'
+import { Recorder } from '../../recording/recorder.ts'
 import type { SettingsService } from './settings.service.ts'
 
 /**
@@ -11,15 +11,15 @@ import type { SettingsService } from './settings.service.ts'
  * history; labelled DEMO wherever its numbers show.
  */
 export class DemoService {
-  private demo: { sampler: Sampler; db: DatabaseSync; store: SampleStore } | null = null
+  private demo: { sampler: Recorder; db: DatabaseSync; store: SampleStore } | null = null
 
   private readonly options: { traceFile: string | null; speed: number; clock: Clock; settings: SettingsService }
-  private readonly wire: (sampler: Sampler) => void
+  private readonly wire: (sampler: Recorder) => void
   private readonly changed: () => void
 
   constructor(
     options: { traceFile: string | null; speed: number; clock: Clock; settings: SettingsService },
-    wire: (sampler: Sampler) => void,
+    wire: (sampler: Recorder) => void,
     changed: () => void,
   ) {
     this.options = options
@@ -31,7 +31,7 @@ export class DemoService {
     return this.demo !== null
   }
 
-  get sampler(): Sampler | null {
+  get sampler(): Recorder | null {
     return this.demo?.sampler ?? null
   }
 
@@ -51,7 +51,15 @@ export class DemoService {
       clock: this.options.clock,
     })
     const store = new SampleStore(db)
-    const sampler = new Sampler({ reader, store, maxGapS: this.options.settings.get().maxGapS, flushIntervalMs: 1000 })
+    const clock = this.options.clock
+    const sampler = new Recorder({
+      readers: [reader],
+      sink: store,
+      maxGapS: this.options.settings.get().maxGapS,
+      flushIntervalMs: 1000,
+      pollIntervalMs: () => 1000,
+      wallNowMs: () => clock.nowMs(),
+    })
     this.wire(sampler)
     this.demo = { sampler, db, store }
     sampler.start()

@@ -1,6 +1,6 @@
 import type { ImportSummary } from '../../contract/history.ts'
 import type { Clock } from '../../core/clock.ts'
-import { importNvidiaSmiLog } from '../../store/import-nvidia-log.ts'
+import { importNvidiaSmiLog } from '../../telemetry/importers/nvidia-smi-log.importer.ts'
 import type { SampleStore } from '../../store/sample-store.ts'
 import type { SettingsService } from './settings.service.ts'
 

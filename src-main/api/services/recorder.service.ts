@@ -1,84 +1,138 @@
-import type { Sample, TelemetryStatus } from '../../contract/telemetry.ts'
+import type { Sample, SourceId, SourceStatus, TelemetryStatus } from '../../contract/telemetry.ts'
 import type { Clock } from '../../core/clock.ts'
-import type { SampleStore } from '../../store/sample-store.ts'
-import type { TelemetryReader } from '../../telemetry/reader.ts'
-import { NvidiaSmiReader } from '../../telemetry/readers/nvidia-smi.reader.ts'
-import { ReplayReader } from '../../telemetry/readers/replay.reader.ts'
-import { Sampler } from '../../telemetry/sampler.ts'
+import { Recorder, type RecorderOptions } from '../../recording/recorder.ts'
+import type { Sink } from '../../recording/sink.ts'
+import { onBattery } from '../../telemetry/pci.ts'
+import { probeAll, SOURCE_ORDER, SOURCES } from '../../telemetry/registry.ts'
+import { selectSources, type Dropped } from '../../telemetry/selection.ts'
+import type { ProbeResult, SourceEnv, TelemetrySource } from '../../telemetry/source.ts'
+import { replaySource } from '../../telemetry/sources/replay.source.ts'
 import type { SettingsService } from './settings.service.ts'
 
 export type SourceChoice =
-  | { kind: 'nvidia-smi'; command?: string }
+  /** Every source of the registry that finds devices here (the default). */
+  | { kind: 'auto' }
+  /** nvidia-smi only (a non-standard path, or a stand-in in tests). */
+  | { kind: 'nvidia-smi' }
+  /** An nvidia-smi CSV log played back with its own timing. */
   | { kind: 'replay'; file: string; speed?: number; loop?: boolean }
-  /** No live source (a one-shot CLI command): the recorder stays stopped. */
+  /** No live source (a one-shot CLI command): nothing is recorded. */
   | { kind: 'none' }
 
-export type SamplerListener = (sampler: Sampler) => void
+export type RecorderListener = (recorder: Recorder) => void
+
+/** On battery, poll sources are read this many times less often. */
+const BATTERY_SLOWDOWN = 5
 
 /**
- * The live recording: one sampler on the chosen source into the history. It applies the sampling
- * interval (restarting the reader) and the longest gap as the settings change, without a restart.
+ * The live recording: probes the registry's sources, selects which reads which device, and runs a
+ * Recorder on them into the history. It applies the sampling interval (restarting the sources)
+ * and the longest gap as the settings change, without a restart of the app.
  */
 export class RecorderService {
-  private readonly options: { source: SourceChoice; store: SampleStore; settings: SettingsService; clock: Clock; flushIntervalMs?: number | undefined }
-  /** Called with each sampler made, so the owner can wire its events. */
-  private readonly wire: SamplerListener
-  private sampler: Sampler
+  private readonly options: { source: SourceChoice; env: SourceEnv; sink: Sink; settings: SettingsService; clock: Clock; flushIntervalMs?: number | undefined }
+  private readonly wire: RecorderListener
+  private recorder: Recorder
+  private probes: ProbeResult[] = []
+  private dropped: Dropped[] = []
   private running = false
+  private generation = 0
 
-  constructor(options: RecorderService['options'], wire: SamplerListener) {
+  constructor(options: RecorderService['options'], wire: RecorderListener) {
     this.options = options
     this.wire = wire
-    this.sampler = this.makeSampler()
+    this.recorder = this.makeRecorder([])
     options.settings.onChange(async (next, before) => {
-      this.sampler.setMaxGapS(next.maxGapS)
-      if (next.sampleIntervalMs !== before.sampleIntervalMs && this.running) {
-        await this.sampler.stop()
-        this.sampler = this.makeSampler()
-        this.sampler.start()
-      }
+      this.recorder.setMaxGapS(next.maxGapS)
+      if (next.sampleIntervalMs !== before.sampleIntervalMs && this.running) await this.restart()
     })
   }
 
-  get current(): Sampler {
-    return this.sampler
+  get current(): Recorder {
+    return this.recorder
   }
 
+  /** Probes and starts recording (asynchronously: readings arrive when the sources answer). */
   start(): void {
     if (this.options.source.kind === 'none' || this.running) return
     this.running = true
-    this.sampler.start()
+    void this.restart()
   }
 
   async stop(): Promise<void> {
     this.running = false
-    await this.sampler.stop()
+    this.generation++
+    await this.recorder.stop()
   }
 
-  status(): Pick<TelemetryStatus, 'source' | 'devices' | 'latest' | 'storage'> {
-    return this.sampler.status()
+  /** Probes the sources again (a GPU plugged in or woken, a driver loaded, a permission granted) and restarts. */
+  async reprobe(): Promise<void> {
+    if (this.running) await this.restart()
+  }
+
+  status(): Pick<TelemetryStatus, 'sources' | 'devices' | 'latest' | 'storage'> {
+    const live = this.recorder.status()
+    const opened = new Map(live.sources.map((s) => [s.sourceId, { ...s, running: true }]))
+    // Every registered source: the opened ones as they run, the others as the probe found them.
+    const probed: SourceStatus[] = this.probes
+      .filter((p) => !opened.has(p.sourceId))
+      .map((p) => {
+        // Found but not opened: another source reads its devices better (the reason says which).
+        const reason = this.dropped.find((d) => d.sourceId === p.sourceId)?.reason
+        return {
+          sourceId: p.sourceId,
+          state: p.state === 'ok' ? 'standby' : p.state,
+          message: p.state === 'ok' && reason ? reason : p.message,
+          fix: p.fix,
+          raw: p.raw,
+          sinceMs: 0,
+          restarts: 0,
+          precision: p.precision,
+        }
+      })
+    return { ...live, sources: [...opened.values(), ...probed] }
   }
 
   recent(windowS: number): Sample[] {
-    return this.sampler.recent(this.options.clock.nowMs() - windowS * 1000)
+    return this.recorder.recent(this.options.clock.nowMs() - windowS * 1000)
   }
 
-  private makeSampler(): Sampler {
-    const settings = this.options.settings.get()
-    const sampler = new Sampler({
-      reader: this.makeReader(settings.sampleIntervalMs),
-      store: this.options.store,
-      maxGapS: settings.maxGapS,
+  private sources(): readonly TelemetrySource[] {
+    const choice = this.options.source
+    if (choice.kind === 'replay') return [replaySource(choice.file, { speed: choice.speed ?? 1, loop: choice.loop ?? false })]
+    if (choice.kind === 'nvidia-smi') return SOURCES.filter((s) => s.id === 'nvidia-smi')
+    return SOURCES
+  }
+
+  private async restart(): Promise<void> {
+    const generation = ++this.generation
+    await this.recorder.stop()
+    const probes = await probeAll(this.options.env, this.sources())
+    // Stopped or restarted again while probing: this round is stale.
+    if (generation !== this.generation) return
+    this.probes = probes
+    const { selected, dropped } = selectSources(probes, SOURCE_ORDER)
+    this.dropped = dropped
+    const intervalMs = this.options.settings.get().sampleIntervalMs
+    const byId = new Map(this.sources().map((s) => [s.id, s]))
+    const readers = selected.flatMap(({ sourceId, devices }) => {
+      const source = byId.get(sourceId as SourceId)
+      return source ? [source.open(this.options.env, devices, { intervalMs })] : []
+    })
+    this.recorder = this.makeRecorder(readers)
+    this.recorder.start()
+  }
+
+  private makeRecorder(readers: RecorderOptions['readers']): Recorder {
+    const recorder = new Recorder({
+      readers,
+      sink: this.options.sink,
+      maxGapS: this.options.settings.get().maxGapS,
+      pollIntervalMs: () => this.options.settings.get().sampleIntervalMs * (onBattery(this.options.env) ? BATTERY_SLOWDOWN : 1),
+      wallNowMs: () => this.options.clock.nowMs(),
       ...(this.options.flushIntervalMs ? { flushIntervalMs: this.options.flushIntervalMs } : {}),
     })
-    this.wire(sampler)
-    return sampler
-  }
-
-  private makeReader(intervalMs: number): TelemetryReader {
-    const source = this.options.source
-    if (source.kind === 'replay')
-      return new ReplayReader({ file: source.file, speed: source.speed ?? 1, loop: source.loop ?? false, clock: this.options.clock })
-    return new NvidiaSmiReader({ intervalMs, ...(source.kind === 'nvidia-smi' && source.command ? { command: source.command } : {}) })
+    this.wire(recorder)
+    return recorder
   }
 }

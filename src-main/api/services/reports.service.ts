@@ -2,10 +2,11 @@ import { badInput } from '../../contract/errors.ts'
 import type { Report, Range } from '../../contract/footprint.ts'
 import type { History } from '../../contract/history.ts'
 import type { Settings } from '../../contract/settings.ts'
-import { asFactor, referenceFactor } from '../../core/data-pack.ts'
+import { asFactor } from '../../core/data-pack.ts'
 import { rangeOf } from '../../core/footprint.ts'
 import { historyBuckets } from '../../core/history.ts'
-import { buildReport, SAMPLED_POWER_MEASUREMENT_ID } from '../../core/report.ts'
+import { measurementFactor, MEASUREMENT_IDS } from '../../core/measurement.ts'
+import { buildReport } from '../../core/report.ts'
 import type { SampleStore } from '../../store/sample-store.ts'
 import type { DataPackService } from './data-packs.service.ts'
 import type { SettingsService } from './settings.service.ts'
@@ -69,8 +70,8 @@ export class ReportService {
     }
   }
 
-  /** How far measured energy may be off (the data set's measurement factor). */
+  /** How far an energy the user measured may be off: NVIDIA's sampled-power figure (what nvidia-smi users measure with). */
   measurementRange(): Range {
-    return rangeOf(asFactor(referenceFactor(this.dataPacks.pack(), SAMPLED_POWER_MEASUREMENT_ID)))
+    return rangeOf(asFactor(measurementFactor(this.dataPacks.pack(), MEASUREMENT_IDS.nvidiaPower)))
   }
 }

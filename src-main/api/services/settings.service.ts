@@ -22,6 +22,9 @@ export function defaultSettings(locale: string | undefined): Settings {
     startAtLogin: false,
     closeToTray: true,
     idleBaselineW: null,
+    restOfSystemW: null,
+    restOfSystemFrom: { kind: 'entered' },
+    psuEfficiency: null,
   }
 }
 

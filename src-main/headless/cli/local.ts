@@ -6,6 +6,10 @@ import { badInput } from '../../contract/errors.ts'
 import { formatText } from '../../contract/messages.ts'
 import type { Clock } from '../../core/clock.ts'
 import { diagnoseDatabase, salvageDatabase } from '../../store/salvage.ts'
+import { sourceEnv } from '../../telemetry/env.ts'
+import { probeReport } from '../../telemetry/probe-report.ts'
+import { SOURCE_ORDER, SOURCES } from '../../telemetry/registry.ts'
+import { probeOutput } from './output.ts'
 import { startHeadlessServer } from '../server.ts'
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
@@ -27,10 +31,10 @@ export function readVersion(): string {
   }
 }
 
-/** `--source nvidia-smi|replay:FILE` (WATTPRINT_NVIDIA_SMI names a non-standard nvidia-smi). */
+/** `--source auto|nvidia-smi|replay:FILE` (auto: every source of the registry; WATTPRINT_NVIDIA_SMI names a non-standard nvidia-smi). */
 export function parseSource(text: string | undefined): SourceChoice {
-  const command = process.env.WATTPRINT_NVIDIA_SMI
-  if (text === undefined || text === 'nvidia-smi') return command ? { kind: 'nvidia-smi', command } : { kind: 'nvidia-smi' }
+  if (text === undefined || text === 'auto') return { kind: 'auto' }
+  if (text === 'nvidia-smi') return { kind: 'nvidia-smi' }
   if (text.startsWith('replay:')) {
     const file = text.slice('replay:'.length)
     if (!file || !existsSync(file)) throw badInput('cli.cannot-read-file', { file: file || '(none)', detail: 'ENOENT' }, 'source')
@@ -70,9 +74,13 @@ export async function runRecord(
   let lastStatus = ''
   ctx.bus.on((channel, payload) => {
     if (channel !== 'telemetry:status' || values.json) return
-    const s = (payload as ReturnType<AppContext['telemetryStatus']>).source
-    const line = `${s.sourceId}: ${s.state} — ${formatText('en', s.message)}${s.raw ? `\n  ${s.raw}` : ''}${s.fix ? `\n  fix: ${formatText('en', s.fix)}` : ''}`
-    if (line !== lastStatus) io.err(line)
+    const line = (payload as ReturnType<AppContext['telemetryStatus']>).sources
+      .filter((s) => !['not-installed', 'standby', 'stopped'].includes(s.state))
+      .map(
+        (s) => `${s.sourceId}: ${s.state} — ${formatText('en', s.message)}${s.raw ? `\n  ${s.raw}` : ''}${s.fix ? `\n  fix: ${formatText('en', s.fix)}` : ''}`,
+      )
+      .join('\n')
+    if (line && line !== lastStatus) io.err(line)
     lastStatus = line
   })
   ctx.start()
@@ -131,6 +139,23 @@ export async function runServe(values: { db: string; source?: string | undefined
 }
 
 /** Exit 0 healthy; 1 damaged (its readable rows salvaged into a new file); 2 not a Wattprint database. */
+/**
+ * `wattprint probe`: every telemetry source, its state and precision, its devices with one reading
+ * each, and why a found device is not recorded. `--sysfs-root DIR` reads DIR as /sys.
+ */
+export async function runProbe(
+  values: { sysfsRoot?: string | undefined; nvidiaSmi?: string | undefined; nvmlLibrary?: string | undefined; json?: boolean | undefined },
+  io: CliIo,
+): Promise<number> {
+  if (values.sysfsRoot !== undefined && !existsSync(values.sysfsRoot))
+    throw badInput('cli.cannot-read-file', { file: values.sysfsRoot, detail: 'ENOENT' }, 'sysfs-root')
+  const env = sourceEnv({ sysfsRoot: values.sysfsRoot, nvidiaSmi: values.nvidiaSmi, nvmlLibrary: values.nvmlLibrary, clock: io.clock })
+  const report = await probeReport(env, SOURCES, SOURCE_ORDER, { gapMs: 1000, timeoutMs: 5000 })
+  const printed = probeOutput(report, env.platform)
+  io.out(values.json ? JSON.stringify(printed.json, null, 2) : printed.text)
+  return 0
+}
+
 export function runDoctor(values: { db: string; json?: boolean | undefined }, io: CliIo): number {
   if (!existsSync(values.db)) throw badInput('db.none', { path: values.db }, 'db')
   const found = diagnoseDatabase(values.db)

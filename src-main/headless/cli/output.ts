@@ -1,6 +1,7 @@
 import type { ResponseOf } from '../../contract/channels.ts'
 import type { TrainingEstimateResult } from '../../contract/estimates.ts'
 import { formatText } from '../../contract/messages.ts'
+import type { ProbedSource } from '../../contract/telemetry.ts'
 import { kWhFromJoules } from '../../contract/units.ts'
 
 /** What a command prints: JSON for machines (`--json`), lines for people. */
@@ -183,4 +184,27 @@ export function settingsOutput(s: ResponseOf<'settings:get'>): Printed {
       .map(([k, v]) => `${k.padEnd(24)} ${JSON.stringify(v)}`)
       .join('\n'),
   }
+}
+
+/** `wattprint probe`: one block per source, found ones first; what cannot run here in one line at the end. */
+export function probeOutput(sources: readonly ProbedSource[], platform: string): Printed {
+  const text = (m: Parameters<typeof formatText>[1]): string => formatText('en', m)
+  const elsewhere = sources.filter((s) => s.message.code === 'source.not-on-platform').map((s) => s.sourceId)
+  const shown = sources.filter((s) => s.message.code !== 'source.not-on-platform')
+  const blocks = shown.map((s) => {
+    const head = `${s.sourceId.padEnd(13)} ${s.state.padEnd(13)} ${(s.precision ?? '—').padEnd(14)} ${s.selected ? 'recording' : ''}`.trimEnd()
+    const lines = [head, `  ${text(s.message)}`]
+    for (const d of s.devices) {
+      const power = d.powerW === null ? 'power unknown' : `${fmt(d.powerW)} W${d.powerFrom === 'counter' ? ' (from the energy counter)' : ''}`
+      const where = [d.domain, d.pciAddress].filter(Boolean).join(', ')
+      lines.push(
+        `  - ${d.name} [${d.deviceId}] (${where}; ${d.method}): ${power}${d.notRecorded ? ` — not recorded: ${text(d.notRecorded)}` : ''}${d.partOf ? ' — inside the SoC figure, not added' : ''}`,
+      )
+    }
+    if (s.raw) lines.push(`  said: ${s.raw.split('\n').join('\n        ')}`)
+    if (s.fix) lines.push(`  fix: ${text(s.fix).split('\n').join('\n       ')}`)
+    return lines.join('\n')
+  })
+  const footer = elsewhere.length ? [`not for ${platform}: ${elsewhere.join(', ')}`] : []
+  return { json: { platform, sources }, text: [...blocks, ...footer].join('\n\n') }
 }

@@ -1,14 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
-import type { Device, Sample, SourceStatus } from '../../contract/telemetry.ts'
+import type { SourceStatus } from '../../contract/telemetry.ts'
+import type { DeviceInfo, Reading } from '../reading.ts'
 import { tempDir, useFakeNvidiaSmi, waitFor } from '../../../test/helpers.ts'
 import { nvidiaSmiArgs, NvidiaSmiReader } from './nvidia-smi.reader.ts'
 import { formatText } from '../../contract/messages.ts'
 
 interface Run {
   reader: NvidiaSmiReader
-  samples: Sample[]
-  devices: Map<string, Device>
+  samples: Reading[]
+  devices: Map<string, DeviceInfo>
   statuses: SourceStatus[]
 }
 
@@ -28,8 +29,8 @@ function run(env: Record<string, string>, options: Partial<ConstructorParameters
   current = reader
   const result: Run = { reader, samples: [], devices: new Map(), statuses: [] }
   reader.start({
-    onSample: (sample, device) => {
-      result.samples.push(sample)
+    onReading: (reading, device) => {
+      result.samples.push(reading)
       result.devices.set(device.deviceId, device)
     },
     onStatus: (status) => result.statuses.push(status),
@@ -58,7 +59,7 @@ describe('NvidiaSmiReader against a fake nvidia-smi replaying a real trace', () 
     expect(first?.powerW).toBeCloseTo(22.19, 2)
     expect(first?.tempC).toBeNull()
     expect(r.reader.skippedLines).toBe(0)
-    expect(Math.abs((first?.tMs ?? 0) - Date.now())).toBeLessThan(5000)
+    expect(Math.abs((first?.wallMs ?? 0) - Date.now())).toBeLessThan(5000)
   })
 
   it('restarts nvidia-smi with back-off when it exits mid-stream, and says what it printed', async () => {

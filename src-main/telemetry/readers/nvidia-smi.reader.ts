@@ -1,7 +1,8 @@
-import type { Device, Sample, SourceStatus } from '../../contract/telemetry.ts'
+import type { SourceStatus } from '../../contract/telemetry.ts'
+import type { DeviceInfo, Reading } from '../reading.ts'
 import { epochMsFromLocalParts } from '../../core/time.ts'
 import { message, type Message } from '../../contract/messages.ts'
-import type { ReaderEvents, TelemetryReader } from '../reader.ts'
+import type { ReaderEvents, StreamReader } from '../source.ts'
 import { diagnoseNvidiaSmiOutput, NOT_INSTALLED_FIX } from '../parsers/nvidia-smi-status.parse.ts'
 import { parseRecord, STREAM_FIELDS, streamColumnMap, type NvidiaRecord } from '../parsers/nvidia-smi-csv.parse.ts'
 import { SupervisedProcess, type ProcessExit, type SpawnFn } from '../supervised-process.ts'
@@ -31,12 +32,15 @@ export function deviceIdOf(record: Pick<NvidiaRecord, 'uuid' | 'index'>): string
   return record.uuid ?? `nvidia-index-${record.index ?? 0}`
 }
 
-export function toSampleAndDevice(record: NvidiaRecord, tMs: number, source: string): { sample: Sample; device: Device } {
+/** One nvidia-smi line as a reading (no energy counter: nvidia-smi gives sampled power) and its GPU. */
+export function toReadingAndDevice(record: NvidiaRecord, wallMs: number, source: string): { reading: Reading; device: DeviceInfo } {
   const deviceId = deviceIdOf(record)
   return {
-    sample: {
-      tMs,
+    reading: {
+      wallMs,
       deviceId,
+      energyCounterJ: null,
+      counterRangeJ: null,
       powerW: record.powerW,
       powerLimitW: record.powerLimitW,
       utilPct: record.utilPct,
@@ -46,12 +50,22 @@ export function toSampleAndDevice(record: NvidiaRecord, tMs: number, source: str
       smClockMhz: record.smClockMhz,
       pstate: record.pstate,
     },
-    device: { deviceId, index: record.index, name: record.name ?? 'NVIDIA GPU', memTotalB: record.memTotalB, source },
+    device: {
+      deviceId,
+      index: record.index,
+      name: record.name ?? 'NVIDIA GPU',
+      memTotalB: record.memTotalB,
+      source,
+      domain: 'gpu',
+      method: 'sampled-power',
+      vendor: 'nvidia',
+    },
   }
 }
 
 /** Live NVIDIA power from one long-lived `nvidia-smi --query-gpu ... -lms N` process. */
-export class NvidiaSmiReader implements TelemetryReader {
+export class NvidiaSmiReader implements StreamReader {
+  readonly kind = 'stream'
   readonly sourceId = 'nvidia-smi'
   private readonly options: NvidiaSmiReaderOptions
   private process: SupervisedProcess | null = null
@@ -66,6 +80,7 @@ export class NvidiaSmiReader implements TelemetryReader {
     this.status = {
       sourceId: this.sourceId,
       state: 'starting',
+      precision: null,
       message: message('source.starting', { tool: 'nvidia-smi' }),
       fix: null,
       raw: null,
@@ -115,8 +130,8 @@ export class NvidiaSmiReader implements TelemetryReader {
       this.recentText = []
       this.setStatus('ok', message('source.reading', { tool: 'nvidia-smi', intervalMs: this.options.intervalMs }), null)
     }
-    const { sample, device } = toSampleAndDevice(result.record, tMs, this.sourceId)
-    this.events?.onSample(sample, device)
+    const { reading, device } = toReadingAndDevice(result.record, tMs, this.sourceId)
+    this.events?.onReading(reading, device)
   }
 
   private handleExit(exit: ProcessExit, restartInMs: number): void {
@@ -146,7 +161,16 @@ export class NvidiaSmiReader implements TelemetryReader {
   }
 
   private setStatus(state: SourceStatus['state'], what: Message, fix: Message | null, raw: string | null = null): void {
-    this.status = { sourceId: this.sourceId, state, message: what, fix, raw, sinceMs: Date.now(), restarts: this.process?.restarts ?? 0 }
+    this.status = {
+      sourceId: this.sourceId,
+      state,
+      message: what,
+      fix,
+      raw,
+      sinceMs: Date.now(),
+      restarts: this.process?.restarts ?? 0,
+      precision: state === 'ok' ? 'sampled-power' : null,
+    }
     this.events?.onStatus(this.status)
   }
 }

@@ -4,9 +4,9 @@ import type { SourceStatus } from '../../contract/telemetry.ts'
 import { epochMsFromLocalParts } from '../../core/time.ts'
 import { systemClock, type Clock } from '../../core/clock.ts'
 import { formatText, message, type Message } from '../../contract/messages.ts'
-import type { ReaderEvents, TelemetryReader } from '../reader.ts'
+import type { ReaderEvents, StreamReader } from '../source.ts'
 import { parseNvidiaSmiLog } from '../parsers/nvidia-smi-log.parse.ts'
-import { toSampleAndDevice } from './nvidia-smi.reader.ts'
+import { toReadingAndDevice } from './nvidia-smi.reader.ts'
 import type { NvidiaRecord } from '../parsers/nvidia-smi-csv.parse.ts'
 
 export interface ReplayReaderOptions {
@@ -31,7 +31,8 @@ interface TimedRecord {
  * Plays an nvidia-smi CSV log back as if it were live: each reading is emitted at its offset in
  * the log (divided by `speed`) and stamped with the wall-clock time at which it is emitted.
  */
-export class ReplayReader implements TelemetryReader {
+export class ReplayReader implements StreamReader {
+  readonly kind = 'stream'
   readonly sourceId: string
   private readonly options: ReplayReaderOptions
   private timer: NodeJS.Timeout | null = null
@@ -87,9 +88,9 @@ export class ReplayReader implements TelemetryReader {
         const item = records[i]
         if (!item || startedAt + item.offsetMs / speed > now) break
         const record = { ...item.record, name: item.record.name ?? this.options.deviceName ?? null }
-        const { sample, device } = toSampleAndDevice(record, now, this.sourceId)
+        const { reading, device } = toReadingAndDevice(record, now, this.sourceId)
         const deviceId = `${this.sourceId}:${item.record.uuid ?? item.record.index ?? 0}`
-        events.onSample({ ...sample, deviceId }, { ...device, deviceId })
+        events.onReading({ ...reading, deviceId }, { ...device, deviceId })
         i++
       }
       if (i >= records.length) {
@@ -110,6 +111,15 @@ export class ReplayReader implements TelemetryReader {
   }
 
   private emitStatus(events: ReaderEvents, state: SourceStatus['state'], what: Message, raw: string | null = null): void {
-    events.onStatus({ sourceId: this.sourceId, state, message: what, fix: null, raw, sinceMs: (this.options.clock ?? systemClock).nowMs(), restarts: 0 })
+    events.onStatus({
+      sourceId: this.sourceId,
+      state,
+      message: what,
+      fix: null,
+      raw,
+      sinceMs: (this.options.clock ?? systemClock).nowMs(),
+      restarts: 0,
+      precision: state === 'ok' ? 'sampled-power' : null,
+    })
   }
 }
