@@ -14,6 +14,8 @@ import { sourceEnv } from '../src-main/telemetry/env.ts'
 import type { PollReader, TelemetrySource } from '../src-main/telemetry/source.ts'
 import { drmHwmonSource } from '../src-main/telemetry/sources/drm-hwmon.source.ts'
 import { nvmlSource } from '../src-main/telemetry/sources/nvml.source.ts'
+import { nvidiaSmiSource } from '../src-main/telemetry/sources/nvidia-smi.source.ts'
+import { ProcessSampler } from '../src-main/recording/process-sampler.ts'
 import { raplSource } from '../src-main/telemetry/sources/rapl.source.ts'
 import { isolatedMachineEnv } from '../test/isolated-machine.ts'
 import { buildNvmlStandIn } from '../test/stand-ins/nvml/build.ts'
@@ -126,6 +128,50 @@ async function benchSources(): Promise<void> {
   console.log(`source drm-hwmon (amdgpu hwmon files): ${drm.us.toFixed(1)} µs CPU per read of ${drm.devices} GPU`)
 }
 
+/** CPU time of this process's finished children (utime + stime from /proc/self/stat), ms. */
+function childrenCpuMs(): number {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? []
+    // After "pid (comm) ": state is field 3; cutime and cstime are fields 16 and 17, in clock ticks (100 Hz).
+    return ((Number(fields[13]) || 0) + (Number(fields[14]) || 0)) * 10
+  } catch {
+    return Number.NaN
+  }
+}
+
+/** What reading the processes on the GPUs costs (attribution samples every 10 s): NVML in process, nvidia-smi as two child runs. */
+async function benchAttribution(): Promise<void> {
+  const clock = { nowMs: () => Date.now() }
+  const reads = quick ? 200 : 2000
+  Object.assign(process.env, { WATTPRINT_NVML_PROCS: '0:4242:ollama_llama_server:80:5200;0:5151:python3:15:2048;0:777:ComfyUI:5:1024' })
+  const env = sourceEnv({ nvmlLibrary: buildNvmlStandIn(), clock })
+  const probe = await nvmlSource.probe(env)
+  const nvmlReader = nvmlSource.processes?.(env, probe.devices)
+  if (!nvmlReader) throw new Error('nvml has no process reader')
+  const sampler = new ProcessSampler({ readers: [nvmlReader], devices: () => probe.devices, intervalMs: 10_000 })
+  for (let i = 0; i < reads; i++) await sampler.sample()
+  const nvmlUs = sampler.cpuUs / sampler.reads
+  console.log(
+    `attribution, nvml (koffi → stand-in): ${nvmlUs.toFixed(1)} µs CPU per read of 3 processes → ${((nvmlUs * 360) / 1000).toFixed(1)} ms CPU per hour at one read every 10 s`,
+  )
+  sampler.stop()
+
+  const smiEnv = sourceEnv({ nvidiaSmi: join(FAKE_SMI_DIR, 'nvidia-smi'), clock })
+  process.env.WATTPRINT_FAKE_SMI_PROCS = '0:4242:ollama_llama_server:80:5200:C;0:5151:python3:15:2048:C;0:777:Xorg:-:300:G'
+  const smiReader = nvidiaSmiSource.processes?.(smiEnv, [])
+  if (!smiReader) throw new Error('nvidia-smi has no process reader')
+  const devices = [{ deviceId: 'GPU-fa4e0000-0000-4000-8000-000000000000', index: 0, source: 'nvidia-smi' }]
+  const smiSampler = new ProcessSampler({ readers: [smiReader], devices: () => devices, intervalMs: 10_000 })
+  const runs = quick ? 10 : 50
+  const childBefore = childrenCpuMs()
+  for (let i = 0; i < runs; i++) await smiSampler.sample()
+  const childMs = (childrenCpuMs() - childBefore) / runs
+  const parentMs = smiSampler.cpuUs / smiSampler.reads / 1000
+  console.log(
+    `attribution, nvidia-smi (pmon + query-compute-apps, stand-in executables): ${parentMs.toFixed(2)} ms CPU in Wattprint + ${childMs.toFixed(0)} ms in the two child runs per read → ${(((parentMs + childMs) * 360) / 1000).toFixed(1)} s CPU per hour at one read every 10 s (the stand-in is a Node script; the real nvidia-smi is native)`,
+  )
+}
+
 async function benchRecorder(label: string, seconds: number, speed: number, extraEnv: Record<string, string> = {}): Promise<void> {
   const dir = tempDir('wattprint-bench-')
   const { stdout } = await run(
@@ -155,6 +201,7 @@ Object.assign(process.env, isolatedMachineEnv())
 benchParser()
 benchStorage()
 await benchSources()
+await benchAttribution()
 await benchRecorder('nvidia-smi stream, 1 Hz in real time', quick ? 15 : 60, 1)
 // The same hour of the same GPU through NVML instead: one poll a second, no child process.
 await benchRecorder('NVML through koffi, 1 Hz in real time', quick ? 15 : 60, 1, { WATTPRINT_NVML_LIBRARY: buildNvmlStandIn(), WATTPRINT_NVML_IDLE_W: '35' })

@@ -7,6 +7,7 @@ export const NAV = [
   { path: '/history', name: 'history', label: 'nav.history' },
   { path: '/comparisons', name: 'comparisons', label: 'nav.comparisons' },
   { path: '/what-if', name: 'what-if', label: 'nav.whatIf' },
+  { path: '/models', name: 'models', label: 'nav.models' },
   { path: '/devices', name: 'devices', label: 'nav.devices' },
   { path: '/settings', name: 'settings', label: 'nav.settings' },
 ] as const
@@ -16,6 +17,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/history', name: 'history', component: () => import('./views/HistoryView.vue') },
   { path: '/comparisons', name: 'comparisons', component: () => import('./views/ComparisonsView.vue') },
   { path: '/what-if', name: 'what-if', component: () => import('./views/WhatIfView.vue') },
+  { path: '/models', name: 'models', component: () => import('./views/ModelsView.vue') },
   { path: '/devices', name: 'devices', component: () => import('./views/DevicesView.vue') },
   { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue') },
   { path: '/:rest(.*)*', redirect: '/' },

@@ -13,6 +13,9 @@ export function isolatedMachineEnv(): Record<string, string> {
   mkdirSync(emptySys, { recursive: true })
   return {
     WATTPRINT_SYSFS_ROOT: emptySys,
+    WATTPRINT_PROC_ROOT: emptySys,
+    // No real local server (a developer's Ollama) is looked at unless a test names one.
+    WATTPRINT_INFERENCE_URLS: '',
     WATTPRINT_NVML_LIBRARY: '/nonexistent/libnvidia-ml.so.1',
     WATTPRINT_AMD_SMI: '/nonexistent/amd-smi',
     WATTPRINT_ROCM_SMI: '/nonexistent/rocm-smi',

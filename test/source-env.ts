@@ -13,6 +13,8 @@ export function testSourceEnv(options: {
   executables?: Partial<SourceEnv['executables']>
   clock?: Clock
   spawn?: SourceEnv['spawn']
+  /** Files under /proc (`4242/cmdline`), by path. */
+  proc?: Readonly<Record<string, string>>
 }): SourceEnv {
   const tree = options.tree ?? memoryTree({})
   return {
@@ -20,6 +22,7 @@ export function testSourceEnv(options: {
     sysfsRoot: '/nonexistent-sysfs',
     readFile: tree.read,
     listDir: tree.list,
+    readProcFile: options.proc ? (path) => options.proc?.[path] ?? null : () => null,
     ...(options.spawn ? { spawn: options.spawn } : {}),
     executables: {
       nvidiaSmi: '/nonexistent/nvidia-smi',

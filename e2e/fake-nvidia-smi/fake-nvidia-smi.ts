@@ -13,6 +13,13 @@
  *                             (default normal)
  *   WATTPRINT_FAKE_SMI_ECHO   a file every data line is also appended to, as it is printed (to
  *                             measure what a killed recorder lost)
+ *   WATTPRINT_FAKE_SMI_LOAD_FILE  a power meter instead of a replay: every -lms interval, power is
+ *                             WATTPRINT_FAKE_SMI_LOAD_W (default 230) while the file holds "1" (a
+ *                             stand-in inference server writes it while it generates), else
+ *                             WATTPRINT_FAKE_SMI_IDLE_W (default 30); utilisation 97 % or 0 %
+ *   WATTPRINT_FAKE_SMI_PROCS  processes for `pmon -c 1 -s um` and `--query-compute-apps`:
+ *                             `gpu:pid:name:sm%:usedMiB:type` separated by `;` (sm `-` = not
+ *                             available; type C, G or C+G)
  *   WATTPRINT_NOW, WATTPRINT_NOW_AT  the same pinned clock as the host (see headless/env-clock.ts)
  */
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs'
@@ -62,6 +69,28 @@ if (mode === 'driver-error') {
 if (mode === 'not-permitted') {
   process.stderr.write('Failed to initialize NVML: Insufficient Permissions\n')
   process.exit(4)
+}
+// Processes: `pmon -c 1 -s um` and `--query-compute-apps=gpu_uuid,pid,process_name,used_gpu_memory`, as the real one prints them.
+const procs = (env.WATTPRINT_FAKE_SMI_PROCS ?? '')
+  .split(';')
+  .filter(Boolean)
+  .map((p) => {
+    const [gpu = '0', pid = '0', name = '?', sm = '-', mem = '-', type = 'C'] = p.split(':')
+    return { gpu: Number(gpu), pid, name, sm, mem, type }
+  })
+const uuidOf = (gpu: number): string => `GPU-fa4e${String(gpu).padStart(4, '0')}-0000-4000-8000-000000000000`
+if (args[0] === 'pmon') {
+  process.stdout.write('# gpu         pid   type     sm    mem    enc    dec    jpg    ofa     fb   command \n')
+  process.stdout.write('# Idx           #    C/G      %      %      %      %      %      %     MB   name \n')
+  for (const p of procs)
+    process.stdout.write(
+      `    ${p.gpu}    ${p.pid.padStart(7)}    ${p.type.padEnd(3)}    ${p.sm.padStart(3)}      -      -      -      -      -  ${p.mem.padStart(5)}   ${p.name.slice(0, 15)}\n`,
+    )
+  process.exit(0)
+}
+if (args.some((a) => a.startsWith('--query-compute-apps='))) {
+  for (const p of procs.filter((x) => x.type.includes('C'))) process.stdout.write(`${uuidOf(p.gpu)}, ${p.pid}, ${p.name}, ${p.mem === '-' ? '[N/A]' : p.mem}\n`)
+  process.exit(0)
 }
 if (args.includes('-L')) {
   process.stdout.write('GPU 0: Fake GPU (UUID: GPU-fa4e0000-0000-0000-0000-000000000000)\n')
@@ -184,14 +213,43 @@ function tick(): void {
   setTimeout(tick, Math.max(0, next - clock.nowMs()))
 }
 
-const isLooping = args.includes('-lms') || args.includes('-l') || args.some((a) => a.startsWith('--loop'))
-if (!isLooping) {
-  // One-shot query: print the first reading and exit, as nvidia-smi does.
-  const record = records[0]
-  if (record) for (let gpu = 0; gpu < gpus; gpu++) process.stdout.write(`${query.map((f) => cell(f, record, gpu, new Date(clock.nowMs()))).join(', ')}\n`)
-  process.exit(0)
+const loadFile = env.WATTPRINT_FAKE_SMI_LOAD_FILE
+if (loadFile) {
+  // A power meter: idle or load power, read each interval from the file a stand-in server writes.
+  const intervalMs = Number(args[args.indexOf('-lms') + 1] ?? 100) || 100
+  const idleW = Number(env.WATTPRINT_FAKE_SMI_IDLE_W ?? 30)
+  const loadW = Number(env.WATTPRINT_FAKE_SMI_LOAD_W ?? 230)
+  const base = records[0]
+  const meter = (): void => {
+    let busy: boolean
+    try {
+      busy = readFileSync(loadFile, 'utf8').startsWith('1')
+    } catch {
+      busy = false
+    }
+    const now = new Date(clock.nowMs())
+    for (let gpu = 0; gpu < gpus; gpu++) {
+      if (!base) break
+      const record: NvidiaRecord = { ...base, powerW: busy ? loadW : idleW, utilPct: busy ? 97 : 0 }
+      process.stdout.write(
+        `${query?.map((f) => (f === 'power.draw' ? (noUnits ? record.powerW?.toFixed(2) : `${record.powerW?.toFixed(2)} W`) : cell(f, record, gpu, now))).join(', ')}\n`,
+      )
+    }
+  }
+  process.on('SIGTERM', () => process.exit(0))
+  process.stdout.on('error', () => process.exit(0))
+  meter()
+  setInterval(meter, intervalMs)
+} else {
+  const isLooping = args.includes('-lms') || args.includes('-l') || args.some((a) => a.startsWith('--loop'))
+  if (!isLooping) {
+    // One-shot query: print the first reading and exit, as nvidia-smi does.
+    const record = records[0]
+    if (record) for (let gpu = 0; gpu < gpus; gpu++) process.stdout.write(`${query.map((f) => cell(f, record, gpu, new Date(clock.nowMs()))).join(', ')}\n`)
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => process.exit(0))
+  // The reader went away (e.g. `| head`): stop quietly, as nvidia-smi does.
+  process.stdout.on('error', () => process.exit(0))
+  tick()
 }
-process.on('SIGTERM', () => process.exit(0))
-// The reader went away (e.g. `| head`): stop quietly, as nvidia-smi does.
-process.stdout.on('error', () => process.exit(0))
-tick()

@@ -68,7 +68,7 @@ test.describe('every figure says where it comes from', () => {
 
     // An idle baseline reports the energy above idle separately (the trace idles at ~22 W).
     await dashboard.setSettings({ idle: '20' })
-    await expect(page.getByTestId('today-above-idle')).toContainText('above an idle baseline of 20 W per GPU')
+    await expect(page.getByTestId('today-above-idle')).toContainText('above idle (the idle power set in Settings)')
   })
 
   test('the page carries a strict Content-Security-Policy and the API wants the token', async ({ page, host }) => {

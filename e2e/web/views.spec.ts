@@ -9,11 +9,11 @@ test.describe('the views, on four weeks of history', () => {
     await page.getByTestId('nav-dashboard').waitFor()
     const names: string[] = []
     await page.keyboard.press('Tab') // skip link
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < 7; i++) {
       await page.keyboard.press('Tab')
       names.push(String(await page.evaluate('document.activeElement?.textContent ?? ""')).trim())
     }
-    expect(names).toEqual(['Dashboard', 'History', 'Comparisons', 'What-if', 'Devices', 'Settings'])
+    expect(names).toEqual(['Dashboard', 'History', 'Comparisons', 'What-if', 'Models', 'Devices', 'Settings'])
     await page.keyboard.press('Enter')
     await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible()
     await expectAccessible(page, 'settings')

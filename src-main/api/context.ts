@@ -14,6 +14,11 @@ import { DemoService } from './services/demo.service.ts'
 import { PushBus } from './services/push-bus.ts'
 import { RecorderService, type SourceChoice } from './services/recorder.service.ts'
 import { packagePowerW, SelfCostService } from './services/self-cost.service.ts'
+import { IdleService } from './services/idle.service.ts'
+import { IdleBaselineStore } from '../store/idle-baselines.ts'
+import { ModelMeasurementStore } from '../store/model-measurements.ts'
+import { endpointsFromEnv, InferenceWatchService } from './services/inference-watch.service.ts'
+import { MeasureService } from './services/measure.service.ts'
 import { ReportService } from './services/reports.service.ts'
 import { RetentionService } from './services/retention.service.ts'
 import { ImportService } from './services/imports.service.ts'
@@ -39,6 +44,10 @@ export interface ContextOptions {
   /** Locale whose country is the default grid (e.g. `fr-FR`). */
   locale?: string | undefined
   flushIntervalMs?: number | undefined
+  /** How often processes are read for attribution, ms (tests: faster). */
+  processIntervalMs?: number | undefined
+  /** The sampling interval, ms, instead of the setting's (`measure-model` samples faster). */
+  sampleIntervalMs?: number | undefined
   demoSpeed?: number | undefined
   /** "Now" for today, recent readings and retention (tests pin it). */
   clock?: Clock
@@ -58,6 +67,11 @@ export interface AppContext {
   readonly dataPacks: DataPackService
   readonly reports: ReportService
   readonly recorder: RecorderService
+  readonly idle: IdleService
+  /** Stored model measurements and the passive token tally. */
+  readonly models: ModelMeasurementStore
+  readonly measure: MeasureService
+  readonly inferenceWatch: InferenceWatchService
   readonly demo: DemoService
   readonly retention: RetentionService
   readonly imports: ImportService
@@ -85,7 +99,7 @@ export function createContext(options: ContextOptions): AppContext {
   const store = new SampleStore(db)
   const settings = new SettingsService(new SettingsStore(db, defaultSettings(options.locale)))
   const dataPacks = new DataPackService(new DataPackStore(db, bundledDataPack()), clock)
-  const reports = new ReportService(store, settings, dataPacks, options.dbPath !== null)
+  const reports = new ReportService(store, settings, dataPacks, options.dbPath !== null, () => idle.baselines())
   const bus = new PushBus()
 
   // Only the sampler the UI shows pushes: the demo's while it runs, else the live one.
@@ -94,12 +108,28 @@ export function createContext(options: ContextOptions): AppContext {
   const telemetryStatus = (): TelemetryStatus => {
     const view = shown()
     const s = view.demo ? view.sampler.status() : recorder.status()
-    return { sources: s.sources, demo: view.demo, devices: s.devices, latest: s.latest, storage: recorder.status().storage, self: selfCost.snapshot() }
+    const processes = view.demo
+      ? []
+      : recorder.processes().map((p) => ({ deviceId: p.deviceId, pid: p.pid, name: p.name, app: p.app, type: p.type, smPct: p.smPct, memUsedB: p.memUsedB }))
+    return {
+      sources: s.sources,
+      demo: view.demo,
+      devices: s.devices,
+      latest: s.latest,
+      storage: recorder.status().storage,
+      self: selfCost.snapshot(),
+      processes,
+      idle: view.demo ? [] : idle.baselines(),
+    }
   }
   const wire = (sampler: Recorder): void => {
     sampler.onSamples((samples) => {
       const view = shown()
       if (view.sampler === sampler) bus.emit('telemetry:samples', { samples, demo: view.demo })
+    })
+    // The live recording's intervals feed the passive token tally (the demo's never do).
+    sampler.onInterval((iv) => {
+      if (!shown().demo) inferenceWatch.addInterval(iv)
     })
     sampler.onStatus(() => {
       if (shown().sampler === sampler) bus.emit('telemetry:status', telemetryStatus())
@@ -110,10 +140,46 @@ export function createContext(options: ContextOptions): AppContext {
     const live = recorder.status()
     return packagePowerW(live.devices, live.latest)
   })
+  const models = new ModelMeasurementStore(db)
+  const measuredIds = (): Set<string> =>
+    new Set(
+      recorder
+        .status()
+        .devices.filter((d) => !d.partOf && d.domain !== 'platform')
+        .map((d) => d.deviceId),
+    )
+  const inferenceWatch = new InferenceWatchService({
+    endpoints: endpointsFromEnv(process.env.WATTPRINT_INFERENCE_URLS),
+    store: models,
+    clock,
+    idleW: (d) => idle.idleW(d),
+    measuredDevices: measuredIds,
+  })
+  const idle = new IdleService(new IdleBaselineStore(db), settings, clock, () => store.devices())
   const recorder = new RecorderService(
-    { source: options.source ?? { kind: 'none' }, env, sink: store, settings, clock, flushIntervalMs: options.flushIntervalMs },
+    {
+      source: options.source ?? { kind: 'none' },
+      env,
+      sink: store,
+      settings,
+      clock,
+      flushIntervalMs: options.flushIntervalMs,
+      idleW: (deviceId) => idle.idleW(deviceId),
+      processIntervalMs: options.processIntervalMs,
+      sampleIntervalMs: options.sampleIntervalMs,
+    },
     wire,
   )
+  recorder.onProcesses(() => {
+    if (!shown().demo) bus.emit('telemetry:status', telemetryStatus())
+  })
+  const measure = new MeasureService({
+    recorder: () => recorder.current,
+    dataPacks,
+    store: models,
+    clock,
+    sampleIntervalMs: () => options.sampleIntervalMs ?? settings.get().sampleIntervalMs,
+  })
   demo = new DemoService({ traceFile: options.demoTraceFile ?? null, speed: options.demoSpeed ?? 1, clock, settings }, wire, () =>
     bus.emit('telemetry:status', telemetryStatus()),
   )
@@ -125,6 +191,8 @@ export function createContext(options: ContextOptions): AppContext {
   const stopRecording = async (): Promise<void> => {
     retention.stop()
     selfCost.stop()
+    inferenceWatch.stop()
+    idle.stop()
     await demoService.stop()
     await recorder.stop()
   }
@@ -136,6 +204,10 @@ export function createContext(options: ContextOptions): AppContext {
     dataPacks,
     reports,
     recorder,
+    idle,
+    models,
+    measure,
+    inferenceWatch,
     demo: demoService,
     retention,
     imports: new ImportService(store, settings, clock),
@@ -145,6 +217,8 @@ export function createContext(options: ContextOptions): AppContext {
     start: () => {
       recorder.start()
       selfCost.start()
+      if (options.dbMode !== 'read') idle.start()
+      if (options.dbMode !== 'read' && settings.get().watchLocalServers) inferenceWatch.start()
       if (options.dbMode !== 'read') retention.start()
     },
     stopRecording,

@@ -8,6 +8,7 @@ import { appHandlers } from './handlers/app.handlers.ts'
 import { compareHandlers } from './handlers/compare.handlers.ts'
 import { dataHandlers } from './handlers/data.handlers.ts'
 import { estimateHandlers } from './handlers/estimates.handlers.ts'
+import { modelsHandlers } from './handlers/models.handlers.ts'
 import { reportHandlers } from './handlers/reports.handlers.ts'
 import { scenarioHandlers } from './handlers/scenario.handlers.ts'
 import { settingsHandlers } from './handlers/settings.handlers.ts'
@@ -22,6 +23,7 @@ export const handlers: Handlers = {
   ...compareHandlers,
   ...scenarioHandlers,
   ...dataHandlers,
+  ...modelsHandlers,
 }
 
 /**

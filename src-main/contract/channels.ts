@@ -12,10 +12,11 @@ import {
 import { ReportSchema } from './footprint.ts'
 import { HistoryImportRequestSchema, HistoryRequestSchema, HistorySchema, ImportSummarySchema, PeriodFields } from './history.ts'
 import { cliMeta } from './cli-meta.ts'
-import { DataPackSchema } from './reference.ts'
+import { DataPackSchema, InferenceFigureSchema } from './reference.ts'
 import { ScenarioResultSchema, ScenarioSchema } from './scenario.ts'
 import { CountrySchema, SettingsPatchSchema, SettingsSchema } from './settings.ts'
-import { SampleSchema, TelemetryStatusSchema } from './telemetry.ts'
+import { IdleBaselineSchema, SampleSchema, TelemetryStatusSchema } from './telemetry.ts'
+import { InferenceTallySchema, MeasureModelRequestSchema, ModelMeasurementSchema, ServerKindSchema, ServerSeenSchema } from './models.ts'
 
 const Empty = z.strictObject({})
 /** Longest data pack text accepted, characters. */
@@ -123,6 +124,28 @@ export const invokeChannels = {
   /** A newer reference data pack, as the JSON text of the file (the bundled one is ~90 KB). */
   'data:import': { request: z.strictObject({ json: z.string().max(DATA_PACK_MAX_CHARS) }), response: DataPackStatusSchema },
   'data:revert': { request: Empty, response: DataPackStatusSchema },
+  /** "Measure my model": the fixed prompt set against a local model, energy above idle per response and per 1,000 tokens (stored). */
+  'models:measure': { request: MeasureModelRequestSchema, response: ModelMeasurementSchema },
+  /** Every stored measurement, newest first. */
+  'models:list': {
+    request: Empty,
+    /** With the published per-prompt figures of the data set, each with its scope, to set beside them. */
+    response: z.object({ measurements: z.array(ModelMeasurementSchema), published: z.array(InferenceFigureSchema) }),
+  },
+  /** The models a local server offers (to pick one to measure). */
+  'models:available': {
+    request: z.strictObject({ server: ServerKindSchema, url: z.string().max(2000), allowRemote: z.boolean().default(false) }),
+    response: z.object({
+      models: z.array(z.object({ name: z.string(), family: z.string().nullable(), parameterSize: z.string().nullable(), quantization: z.string().nullable() })),
+    }),
+  },
+  /** Local servers seen passively, and the tokens their counters reported with the energy above idle drawn meanwhile. */
+  'models:local': {
+    request: z.strictObject({ ...PeriodFields }).refine((r) => r.untilMs > r.sinceMs, { message: 'request.until-before-since', path: ['untilMs'] }),
+    response: z.object({ servers: z.array(ServerSeenSchema), tally: z.array(InferenceTallySchema) }),
+  },
+  /** Learns every device's idle baseline again from its recent readings at rest. */
+  'idle:learn': { request: Empty, response: z.object({ idle: z.array(IdleBaselineSchema) }) },
 } as const
 
 /** Most bytes of a request body: enough for any request but a data pack, which has its own limit. */
@@ -143,6 +166,8 @@ export function maxRequestBytesOf(channel: string): number {
 export const pushChannels = {
   'telemetry:samples': z.object({ samples: z.array(SampleSchema), demo: z.boolean() }),
   'telemetry:status': TelemetryStatusSchema,
+  /** A running measurement's progress. */
+  'models:progress': z.object({ step: z.enum(['warm-up', 'idle', 'prompt', 'done']), done: z.number().int(), total: z.number().int() }),
 } as const
 
 export type InvokeChannel = keyof typeof invokeChannels

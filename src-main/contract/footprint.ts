@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { FactorSchema } from './provenance.ts'
-import { DomainSchema, EnergyMethodSchema } from './telemetry.ts'
+import { DomainSchema, EnergyMethodSchema, IdleBaselineSchema } from './telemetry.ts'
 
 /** How a footprint's energy is known: one method for all of it, or `mixed` (see its parts). */
 export const MethodSchema = z.enum(['counter', 'sampled-power', 'estimated', 'mixed'])
@@ -66,10 +66,20 @@ export const DeviceEnergySchema = z.object({
   /** The data-set factor(s) that give that range. */
   measurementIds: z.array(z.string()),
   energyJ: z.number(),
+  /** Energy above its idle baseline, J; null while it has none. */
+  aboveIdleEnergyJ: z.number().nullable(),
   meanPowerW: z.number().nullable(),
   maxPowerW: z.number().nullable(),
 })
 export type DeviceEnergy = z.infer<typeof DeviceEnergySchema>
+
+/** An app's energy over a period, and how its active share was split (by SM use, by memory, or not at all). */
+export const AppEnergySchema = z.object({
+  app: z.string(),
+  energyJ: z.number(),
+  byMethod: z.array(z.object({ method: z.enum(['sm-utilisation', 'memory-share', 'none']), energyJ: z.number() })),
+})
+export type AppEnergy = z.infer<typeof AppEnergySchema>
 
 /** The whole PC at the wall socket, each part labelled measured or estimated. */
 export const WholePcSchema = z.object({
@@ -102,9 +112,12 @@ export const ReportSchema = z.object({
   footprint: FootprintSchema,
   /** The whole PC at the wall: measured parts, the rest of the system and the power supply's loss (null until the rest is set). */
   wholePc: WholePcSchema.nullable(),
-  /** Energy above each GPU's idle baseline (Settings), J; null when no baseline is set. */
+  /** Energy above each device's idle baseline, J (devices without one count whole); null when no device has a baseline yet. */
   aboveIdleEnergyJ: z.number().nullable(),
-  idleBaselineW: z.number().nullable(),
+  /** The idle baselines used, per device, and how each is known. */
+  idle: z.array(IdleBaselineSchema),
+  /** Energy per app (ollama, comfyui, games-graphics, idle, unattributed…) for the devices a process source covers, J. */
+  apps: z.array(AppEnergySchema),
   demo: z.boolean(),
 })
 export type Report = z.infer<typeof ReportSchema>

@@ -61,6 +61,10 @@ export const MESSAGES_EN = {
 
   // Lever formulas (a variant's steps) and scenario notes.
   'lever.distillation': 'energy × student/teacher active parameters = × {student}/{teacher} (forward pass ≈ 2N FLOPs per token)',
+  'lever.measured': 'measured on this PC: energy × Wh per 1,000 tokens of {to} ÷ that of {from} = × {toWh}/{fromWh} = × {ratio}',
+  'lever.measured-basis': 'Your own measurements (Measure my model), both on {devices}.',
+  'lever.measured-other-devices': 'Your own measurements, but on different devices ({devices} vs {other}): the ratio mixes the model and the hardware.',
+  'scenario.no-measurement': 'there is no stored model measurement #{id} (measure the model first, or pick another)',
   'lever.quantization':
     'memory-bound decoding: energy × bits after/before = × {to}/{from} (an upper bound on the saving: compute-bound phases such as prompt processing gain less)',
   'lever.finetune': 'energy × ({k}·N·D_finetune) ÷ (6·N·D_pretrain) = × {share}',
@@ -157,6 +161,20 @@ export const MESSAGES_EN = {
     'nvidia-smi cannot talk to the NVIDIA driver. Make sure the proprietary driver is installed and loaded (on Linux, `lsmod` lists the nvidia module), then restart the computer.',
   'fix.nvidia-not-installed':
     'nvidia-smi was not found on PATH. It comes with the NVIDIA driver: install the driver for your card (on Windows it lives in C:\\Windows\\System32). Without an NVIDIA GPU, try the demo replay.',
+
+  // Measuring a local model.
+  'measure.url-not-a-url': '"{url}" is not a URL (e.g. http://127.0.0.1:11434)',
+  'measure.url-not-http': '"{url}" is not an http:// or https:// address',
+  'measure.url-not-loopback':
+    '"{url}" is not on this machine: Wattprint measures this PC’s GPU, so it only talks to loopback servers (127.0.0.1, localhost) unless you allow a remote one',
+  'measure.url-has-credentials': '"{url}" carries a user name or password: give the server’s address alone',
+  'measure.busy': 'A measurement is already running: wait for it to finish.',
+  'measure.no-power-source': 'No power source is reading on this PC (see Devices): there is nothing to measure the model’s energy with.',
+  'measure.server-unreachable': 'The server at {url} does not answer. Is it running, and on that port?',
+  'measure.server-timeout': 'The server at {url} took too long to answer.',
+  'measure.server-error': 'The server at {url} answered with an error (HTTP {status}).',
+  'measure.model-not-found': 'The server at {url} has no model "{model}".',
+  'measure.readings-stopped': 'The power readings stopped during the measurement: it was abandoned, nothing was stored.',
 
   // Storage.
   'storage.ok': 'Saving to the database.',

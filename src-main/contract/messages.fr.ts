@@ -53,6 +53,11 @@ export const MESSAGES_FR: Readonly<Record<MessageCode, string>> = {
   'scenario.pack-lacks-cloud': 'le jeu de données {version} n’a pas les facteurs PUE/WUE du cloud',
 
   'lever.distillation': 'énergie × paramètres actifs élève/enseignant = × {student}/{teacher} (une passe avant ≈ 2N FLOPs par jeton)',
+  'lever.measured': 'mesuré sur ce PC : énergie × Wh par 1 000 jetons de {to} ÷ celle de {from} = × {toWh}/{fromWh} = × {ratio}',
+  'lever.measured-basis': 'Vos propres mesures (Mesurer mon modèle), toutes deux sur {devices}.',
+  'lever.measured-other-devices':
+    'Vos propres mesures, mais sur des appareils différents ({devices} contre {other}) : le rapport mêle le modèle et le matériel.',
+  'scenario.no-measurement': 'aucune mesure de modèle n°{id} n’est enregistrée (mesurez d’abord le modèle, ou choisissez-en une autre)',
   'lever.quantization':
     'décodage limité par la mémoire : énergie × bits après/avant = × {to}/{from} (un maximum du gain : les phases limitées par le calcul, comme le traitement du prompt, gagnent moins)',
   'lever.finetune': 'énergie × ({k}·N·D_affinage) ÷ (6·N·D_préentraînement) = × {share}',
@@ -156,6 +161,18 @@ export const MESSAGES_FR: Readonly<Record<MessageCode, string>> = {
   'fix.nvidia-not-installed':
     'nvidia-smi est introuvable dans le PATH. Il est fourni avec le pilote NVIDIA : installez le pilote de votre carte (sous Windows, il se trouve dans C:\\Windows\\System32). Sans GPU NVIDIA, essayez la démonstration.',
 
+  'measure.url-not-a-url': '« {url} » n’est pas une URL (par exemple http://127.0.0.1:11434)',
+  'measure.url-not-http': '« {url} » n’est pas une adresse http:// ou https://',
+  'measure.url-not-loopback':
+    '« {url} » n’est pas sur cette machine : Wattprint mesure le GPU de ce PC, il ne parle donc qu’aux serveurs en boucle locale (127.0.0.1, localhost), sauf si vous autorisez un serveur distant',
+  'measure.url-has-credentials': '« {url} » contient un nom d’utilisateur ou un mot de passe : donnez l’adresse du serveur seule',
+  'measure.busy': 'Une mesure est déjà en cours : attendez qu’elle se termine.',
+  'measure.no-power-source': 'Aucune source de puissance ne lit sur ce PC (voir Appareils) : rien pour mesurer l’énergie du modèle.',
+  'measure.server-unreachable': 'Le serveur à {url} ne répond pas. Est-il lancé, et sur ce port ?',
+  'measure.server-timeout': 'Le serveur à {url} a mis trop de temps à répondre.',
+  'measure.server-error': 'Le serveur à {url} a répondu par une erreur (HTTP {status}).',
+  'measure.model-not-found': 'Le serveur à {url} n’a pas de modèle « {model} ».',
+  'measure.readings-stopped': 'Les mesures de puissance se sont arrêtées pendant la mesure : elle a été abandonnée, rien n’a été enregistré.',
   'storage.ok': 'Enregistrement dans la base de données.',
   'storage.recovered': 'Enregistrement dans la base de données rétabli.',
   'storage.failing':

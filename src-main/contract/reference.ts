@@ -68,6 +68,12 @@ export const InferenceFigureSchema = z.strictObject({
   waterScope: WaterScopeSchema.nullable(),
   /** What the energy boundary includes (accelerator only, whole serving stack…). */
   boundary: z.string(),
+  /**
+   * The boundary as a class, so unlike is never set beside unlike silently: the accelerators only,
+   * a whole server node (CPUs, memory), the whole serving stack (idle capacity, data-centre
+   * overhead), or not disclosed.
+   */
+  scope: z.enum(['accelerator', 'node', 'whole-stack', 'undisclosed']).optional(),
 })
 export type InferenceFigure = z.infer<typeof InferenceFigureSchema>
 

@@ -5,9 +5,20 @@ import { EnergyKWhSchema, IdSchema, ParamsBSchema, TokensBSchema, TokensSchema }
 import { CurrencySchema, Iso3Schema } from './settings.ts'
 
 /** One what-if lever. Every lever is a pure function with a documented formula and a citation. */
+/**
+ * Two of the user's own model measurements (ids from `models:list`): where given, a distillation or
+ * quantization lever uses their measured ratio of Wh per 1,000 tokens instead of the model.
+ */
+export const MeasuredPairSchema = z.strictObject({ fromId: z.number().int().positive(), toId: z.number().int().positive() })
+
 export const LeverSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('distillation'), teacherParamsB: ParamsBSchema, studentParamsB: ParamsBSchema }),
-  z.strictObject({ type: z.literal('quantization'), fromBits: z.number().min(1).max(32), toBits: z.number().min(1).max(32) }),
+  z.strictObject({ type: z.literal('distillation'), teacherParamsB: ParamsBSchema, studentParamsB: ParamsBSchema, measured: MeasuredPairSchema.optional() }),
+  z.strictObject({
+    type: z.literal('quantization'),
+    fromBits: z.number().min(1).max(32),
+    toBits: z.number().min(1).max(32),
+    measured: MeasuredPairSchema.optional(),
+  }),
   z.strictObject({
     type: z.literal('finetune-instead-of-pretrain'),
     paramsB: ParamsBSchema,

@@ -75,6 +75,8 @@ export const SettingsSchema = z.strictObject({
   restOfSystemFrom: RestOfSystemFromSchema,
   /** Power supply efficiency (0.5-0.99); null: the data set's 80 PLUS figure. */
   psuEfficiency: z.number().min(0.5).max(0.99).nullable(),
+  /** Look for local inference servers (Ollama, llama.cpp, vLLM on their usual loopback ports) and count their tokens, passively. */
+  watchLocalServers: z.boolean(),
 })
 export type Settings = z.infer<typeof SettingsSchema>
 

@@ -88,6 +88,22 @@ export const StorageHealthSchema = z.object({
 })
 export type StorageHealth = z.infer<typeof StorageHealthSchema>
 
+/** A device's idle power and how it is known: learned from its own readings at rest, or set in Settings. */
+export const IdleBaselineSchema = z.object({
+  deviceId: z.string(),
+  idleW: z.number(),
+  source: z.enum(['learned', 'setting']),
+  /** Readings it was learned from (0 for a setting). */
+  readings: z.number().int(),
+  /** The low percentile of power at rest taken, %. */
+  percentile: z.number(),
+  windowDays: z.number(),
+  /** `at-rest`: readings at ≤ 1 % GPU use; `all-readings`: a device without a use figure (a CPU package). */
+  basis: z.enum(['at-rest', 'all-readings', 'setting']),
+  learnedMs: z.number(),
+})
+export type IdleBaseline = z.infer<typeof IdleBaselineSchema>
+
 /** What Wattprint itself costs: its CPU time, and (where the CPU package is measured) the share of that power it stands for. */
 export const SelfCostSchema = z.object({
   sinceMs: z.number(),
@@ -103,6 +119,18 @@ export const SelfCostSchema = z.object({
 })
 export type SelfCost = z.infer<typeof SelfCostSchema>
 
+/** A process using a GPU now, and the app it belongs to. */
+export const GpuProcessSchema = z.object({
+  deviceId: z.string(),
+  pid: z.number().int(),
+  name: z.string(),
+  app: z.string(),
+  type: z.enum(['compute', 'graphics', 'compute+graphics']).nullable(),
+  smPct: z.number().nullable(),
+  memUsedB: z.number().nullable(),
+})
+export type GpuProcessStatus = z.infer<typeof GpuProcessSchema>
+
 export const TelemetryStatusSchema = z.object({
   /** Every source of the registry, with its state (opened ones live, the others as probed). */
   sources: z.array(SourceStatusSchema),
@@ -113,6 +141,10 @@ export const TelemetryStatusSchema = z.object({
   latest: z.array(SampleSchema),
   storage: StorageHealthSchema,
   self: SelfCostSchema,
+  /** Processes on the GPUs at the last read (every 10 s), with their app. */
+  processes: z.array(GpuProcessSchema),
+  /** Each device's idle power in use, and how it is known. */
+  idle: z.array(IdleBaselineSchema),
 })
 export type TelemetryStatus = z.infer<typeof TelemetryStatusSchema>
 

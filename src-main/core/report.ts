@@ -1,5 +1,5 @@
-import type { Report } from '../contract/footprint.ts'
-import type { Domain, EnergyMethod } from '../contract/telemetry.ts'
+import type { AppEnergy, Report } from '../contract/footprint.ts'
+import type { Domain, EnergyMethod, IdleBaseline } from '../contract/telemetry.ts'
 import type { Settings } from '../contract/settings.ts'
 import type { DataPack } from '../contract/reference.ts'
 import type { Factor } from '../contract/provenance.ts'
@@ -55,8 +55,42 @@ export function devicePartsOf(d: DeviceTotals, pack: DataPack): MeasuredEnergy[]
   return [...(d.counterEnergyJ > 0 ? [part('counter', d.counterEnergyJ)] : []), ...(restJ > 0 ? [part(restMethod, restJ)] : [])]
 }
 
+/** What a report needs besides the totals: idle baselines and energy per app. */
+export interface ReportExtras {
+  idle: readonly IdleBaseline[]
+  apps: readonly { app: string; method: string; energyJ: number }[]
+}
+
+/** Energy per app with its split methods, largest first. */
+function appEnergies(rows: ReportExtras['apps']): AppEnergy[] {
+  const byApp = new Map<string, AppEnergy>()
+  for (const r of rows) {
+    const e = byApp.get(r.app) ?? { app: r.app, energyJ: 0, byMethod: [] }
+    e.energyJ += r.energyJ
+    const method = (['sm-utilisation', 'memory-share', 'none'] as const).find((m) => m === r.method) ?? 'none'
+    const m = e.byMethod.find((x) => x.method === method)
+    if (m) m.energyJ += r.energyJ
+    else e.byMethod.push({ method, energyJ: r.energyJ })
+    byApp.set(r.app, e)
+  }
+  return [...byApp.values()].sort((a, b) => b.energyJ - a.energyJ)
+}
+
 /** A period's totals with their footprint under the current settings. */
-export function buildReport(totals: RangeTotals, sinceMs: number, untilMs: number, settings: Settings, demo: boolean, pack: DataPack): Report {
+export function buildReport(
+  totals: RangeTotals,
+  sinceMs: number,
+  untilMs: number,
+  settings: Settings,
+  demo: boolean,
+  pack: DataPack,
+  extras: ReportExtras = { idle: [], apps: [] },
+): Report {
+  const idleOf = new Map(extras.idle.map((b) => [b.deviceId, b.idleW]))
+  const above = (d: DeviceTotals): number | null => {
+    const idleW = idleOf.get(d.deviceId)
+    return idleW === undefined ? null : Math.max(0, d.energyJ - idleW * d.integratedS)
+  }
   const grid = gridFactorFor(settings)
   const context: FootprintContext = {
     grid: grid?.factor ?? null,
@@ -85,6 +119,7 @@ export function buildReport(totals: RangeTotals, sinceMs: number, untilMs: numbe
         energyRangeKWh: [ranges.reduce((a, r) => a + r[0], 0), ranges.reduce((a, r) => a + r[1], 0)] as [number, number],
         measurementIds: [...new Set(parts.map((p: { measurement: Factor }) => p.measurement.id))],
         energyJ: d.energyJ,
+        aboveIdleEnergyJ: above(d),
         // Time-weighted: energy over the time it was integrated, not a mean of readings.
         meanPowerW: d.integratedS > 0 ? d.energyJ / d.integratedS : null,
         maxPowerW: d.maxPowerW,
@@ -92,23 +127,10 @@ export function buildReport(totals: RangeTotals, sinceMs: number, untilMs: numbe
     }),
     footprint: footprint(measured, context),
     wholePc: wholePcFigure(totals.devices, measured, settings, pack, context),
-    aboveIdleEnergyJ:
-      settings.idleBaselineW === null
-        ? null
-        : aboveIdleEnergyJ(
-            totals.devices.filter((d) => d.domain === 'gpu'),
-            settings.idleBaselineW,
-          ),
-    idleBaselineW: settings.idleBaselineW,
+    // Devices without a baseline count whole: "above idle" is never smaller than what is known.
+    aboveIdleEnergyJ: totals.devices.some((d) => idleOf.has(d.deviceId)) ? totals.devices.reduce((sum, d) => sum + (above(d) ?? d.energyJ), 0) : null,
+    idle: [...extras.idle],
+    apps: appEnergies(extras.apps),
     demo,
   }
-}
-
-/**
- * Energy above an idle baseline: each GPU's energy minus baseline × the time it was integrated,
- * never below zero per GPU. From totals, so a GPU that dipped under the baseline for part of the
- * period offsets its own time above it (the per-reading split needs raw samples).
- */
-export function aboveIdleEnergyJ(devices: readonly DeviceTotals[], idleW: number): number {
-  return devices.reduce((sum, d) => sum + Math.max(0, d.energyJ - idleW * d.integratedS), 0)
 }

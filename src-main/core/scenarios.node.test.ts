@@ -155,3 +155,34 @@ describe('scenarios', () => {
     expect(cloud?.steps[0]?.sources.map((s) => s.publisher).join()).toMatch(/Google/)
   })
 })
+
+describe('levers from the user’s own measurements', () => {
+  const measured: LeverData = {
+    ...data,
+    measurement: (id) =>
+      id === 1
+        ? { id: 1, model: 'llama3.1:8b-instruct-fp16', quantization: 'F16', whPer1kTokens: 1.2, devices: ['RTX 4090'] }
+        : id === 2
+          ? { id: 2, model: 'llama3.1:8b-instruct-q4_K_M', quantization: 'Q4_K_M', whPer1kTokens: 0.45, devices: ['RTX 4090'] }
+          : id === 3
+            ? { id: 3, model: 'llama3.2:3b', quantization: 'Q4_K_M', whPer1kTokens: 0.2, devices: ['RTX 3060'] }
+            : null,
+  }
+  const w: Workload = { itEnergyKWh: 10, pue: 1, gridGCo2ePerKWh: 400, electricityWaterLPerKWh: 0, wueLPerKWh: 0, pricePerKWh: null }
+
+  it('a quantization lever uses the measured ratio instead of the bits ratio, and says it is measured', () => {
+    const step = applyLever(w, { type: 'quantization', fromBits: 16, toBits: 4, measured: { fromId: 1, toId: 2 } }, measured)
+    expect(step.workload.itEnergyKWh).toBeCloseTo(10 * (0.45 / 1.2), 12)
+    expect(step.formula.code).toBe('lever.measured')
+    expect(step.basis?.code).toBe('lever.measured-basis')
+    // Without measurements, the model: 4/16.
+    expect(applyLever(w, { type: 'quantization', fromBits: 16, toBits: 4 }, measured).workload.itEnergyKWh).toBeCloseTo(2.5, 12)
+  })
+
+  it('warns when the two measurements were taken on different devices, and refuses an unknown one', () => {
+    expect(applyLever(w, { type: 'distillation', teacherParamsB: 8, studentParamsB: 3, measured: { fromId: 1, toId: 3 } }, measured).basis?.code).toBe(
+      'lever.measured-other-devices',
+    )
+    expect(() => applyLever(w, { type: 'quantization', fromBits: 16, toBits: 4, measured: { fromId: 1, toId: 99 } }, measured)).toThrow(WattprintError)
+  })
+})

@@ -34,8 +34,19 @@ export function evaluate(w: Workload): Outcome {
 }
 
 /** Data the levers look up (grid by country, hardware, cloud defaults), injected so levers stay pure. */
+/** What a lever needs of a stored model measurement. */
+export interface MeasuredModel {
+  id: number
+  model: string
+  quantization: string | null
+  whPer1kTokens: number
+  devices: string[]
+}
+
 export interface LeverData {
   pack: DataPack
+  /** The user's own measurements by id (none: a lever asking for one is refused). */
+  measurement?: (id: number) => MeasuredModel | null
   gridGCo2ePerKWh(iso3: string): number | null
   home: { gridGCo2ePerKWh: number; pricePerKWh: number | null }
   cloud: { pue: number; wueLPerKWh: number; sources: Source[] }
@@ -70,6 +81,40 @@ const sig = (x: number): number => Number(x.toPrecision(3))
 
 /** Applies one lever: a pure function of the workload, with its formula and what it rests on. */
 export function applyLever(w: Workload, lever: Lever, data: LeverData): LeverStep {
+  switch (lever.type) {
+    case 'distillation':
+    case 'quantization':
+      if (lever.measured) return measuredRatio(w, lever.measured, data)
+      return modelledLever(w, lever)
+    default:
+      return otherLever(w, lever, data)
+  }
+}
+
+/** A distillation or quantization lever from two of the user's measurements: the ratio of their measured Wh per 1,000 tokens. */
+function measuredRatio(w: Workload, pair: { fromId: number; toId: number }, data: LeverData): LeverStep {
+  const from = data.measurement?.(pair.fromId) ?? null
+  const to = data.measurement?.(pair.toId) ?? null
+  if (!from || !to) throw badInput('scenario.no-measurement', { id: !from ? pair.fromId : pair.toId }, 'measured')
+  if (!(from.whPer1kTokens > 0)) throw badInput('scenario.no-measurement', { id: from.id }, 'measured')
+  const ratio = to.whPer1kTokens / from.whPer1kTokens
+  const sameDevices = from.devices.join('|') === to.devices.join('|')
+  return {
+    workload: { ...w, itEnergyKWh: w.itEnergyKWh * ratio },
+    formula: message('lever.measured', { to: label(to), from: label(from), toWh: sig(to.whPer1kTokens), fromWh: sig(from.whPer1kTokens), ratio: sig(ratio) }),
+    sources: [],
+    basis: message(sameDevices ? 'lever.measured-basis' : 'lever.measured-other-devices', {
+      devices: from.devices.join(' + ') || '—',
+      other: to.devices.join(' + ') || '—',
+    }),
+  }
+}
+
+function label(m: MeasuredModel): string {
+  return m.quantization ? `${m.model} (${m.quantization})` : m.model
+}
+
+function modelledLever(w: Workload, lever: Extract<Lever, { type: 'distillation' | 'quantization' }>): LeverStep {
   const step = (workload: Workload, formula: Message, sources: Source[], basis: Message | null = null): LeverStep => ({ workload, formula, sources, basis })
   switch (lever.type) {
     case 'distillation': {
@@ -84,6 +129,12 @@ export function applyLever(w: Workload, lever: Lever, data: LeverData): LeverSte
       const ratio = lever.toBits / lever.fromBits
       return step({ ...w, itEnergyKWh: w.itEnergyKWh * ratio }, message('lever.quantization', { to: lever.toBits, from: lever.fromBits }), [POPE_2022])
     }
+  }
+}
+
+function otherLever(w: Workload, lever: Exclude<Lever, { type: 'distillation' | 'quantization' }>, data: LeverData): LeverStep {
+  const step = (workload: Workload, formula: Message, sources: Source[], basis: Message | null = null): LeverStep => ({ workload, formula, sources, basis })
+  switch (lever.type) {
     case 'finetune-instead-of-pretrain': {
       const c = compareFinetune({
         activeParamsB: lever.paramsB,

@@ -22,35 +22,3 @@ describe('time-of-use tariff', () => {
     expect(tariffPriceFactor({ pricePerKWh: 0.25, currency: 'EUR', tariff: { kind: 'flat' } }, [])?.value).toBe(0.25)
   })
 })
-
-describe('idle baseline', () => {
-  it('reports energy above a per-GPU idle baseline, never below zero per GPU', async () => {
-    const { aboveIdleEnergyJ } = await import('./report.ts')
-    const devices = [
-      {
-        deviceId: 'a',
-        name: 'a',
-        source: 'nvml',
-        domain: 'gpu' as const,
-        method: 'sampled-power' as const,
-        counterEnergyJ: 0,
-        energyJ: 300 * 3600,
-        integratedS: 3600,
-        maxPowerW: 300,
-      },
-      {
-        deviceId: 'b',
-        name: 'b',
-        source: 'nvml',
-        domain: 'gpu' as const,
-        method: 'sampled-power' as const,
-        counterEnergyJ: 0,
-        energyJ: 10 * 3600,
-        integratedS: 3600,
-        maxPowerW: 10,
-      },
-    ]
-    expect(aboveIdleEnergyJ(devices, 20)).toBe(280 * 3600)
-    expect(aboveIdleEnergyJ(devices, 0)).toBe(310 * 3600)
-  })
-})

@@ -9,7 +9,7 @@ import { formatMessage } from '../contract/messages.ts'
 import { defaultDbPath } from '../store/paths.ts'
 import { CHANNEL_COMMANDS, GROUP_SUMMARIES, GROUPS, type ChannelCommand, type DbNeed } from './cli/commands.ts'
 import { describeForCli, flagsOf, parseFlagValue, type FlagSpec } from './cli/flags.ts'
-import { readVersion, runDoctor, runProbe, runRecord, runServe, type CliIo } from './cli/local.ts'
+import { readVersion, runDoctor, runMeasureModel, runProbe, runRecord, runServe, type CliIo } from './cli/local.ts'
 import { clockFromEnv } from './env-clock.ts'
 import { terminalSafe } from '../core/text.ts'
 
@@ -98,6 +98,23 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .action(async (opts: { db?: string; source?: string; port?: string }) => {
       exitCode = await runServe({ ...opts, db: opts.db ?? defaultDbPath() }, io)
     })
+  program
+    .command('measure-model')
+    .description('Measure a local model: the fixed prompt set, energy above idle per response and per 1,000 output tokens (stored)')
+    .option('--server <KIND>', 'ollama, llamacpp, vllm or openai (LM Studio, Jan, any OpenAI-compatible server)')
+    .option('--url <URL>', 'the server (default: its usual loopback address, e.g. http://127.0.0.1:11434 for Ollama)')
+    .option('--model <NAME>', 'the model, as the server names it')
+    .option('--repeats <N>', 'times the prompt set is run (default 3)')
+    .option('--idle-s <S>', 'seconds of idle measured before the prompts (default 5)')
+    .option('--allow-remote', 'allow a server that is not on this machine (its GPU is not the one measured!)')
+    .option('--db <DB>', 'the database file')
+    .option('--json', 'print JSON')
+    .action(
+      async (opts: { server?: string; url?: string; model?: string; repeats?: string; idleS?: string; allowRemote?: boolean; db?: string; json?: boolean }) => {
+        flagsInUse = flagsOf(invokeChannels['models:measure'].request as unknown as z.ZodObject, [])
+        exitCode = await runMeasureModel({ ...opts, db: opts.db ?? defaultDbPath() }, io)
+      },
+    )
   program
     .command('probe')
     .description('Every telemetry source: its state, precision (energy counter or sampled power), devices and one reading each')

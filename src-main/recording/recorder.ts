@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import { message } from '../contract/messages.ts'
-import type { Device, Sample, SourceStatus, StorageHealth } from '../contract/telemetry.ts'
+import type { Device, EnergyMethod, Sample, SourceStatus, StorageHealth } from '../contract/telemetry.ts'
+import { splitInterval, type ProcessShare } from '../core/attribution.ts'
 import { energyBetween, type EnergyPoint } from '../core/energy.ts'
 import type { DeviceInfo, Reading } from '../telemetry/reading.ts'
 import type { SourceReader, StreamReader } from '../telemetry/source.ts'
@@ -25,6 +26,26 @@ export interface RecorderOptions {
   monotonicNowMs?: () => number
   /** Wall clock of readings a poll source stamps itself, ms. */
   wallNowMs: () => number
+  /** Who used each device and its idle power: each interval's energy is split between apps with them. */
+  attribution?: Attribution
+}
+
+/** What the recorder needs to split energy between apps (the process sampler and the idle baselines give it). */
+export interface Attribution {
+  /** The processes on a device now (with their app), or null when the device has no process source. */
+  processesFor(deviceId: string): ProcessShare[] | null
+  /** The device's idle power, W, or null while it is not known. */
+  idleW(deviceId: string): number | null
+}
+
+/** One interval's energy as soon as it is known (what a measurement sums over its own window). */
+export interface IntervalEnergy {
+  deviceId: string
+  /** Monotonic time of the reading that closes it, ms (performance.now()). */
+  endMonoMs: number
+  durationS: number
+  energyJ: number
+  method: EnergyMethod
 }
 
 type Listener<T> = (value: T) => void
@@ -52,6 +73,7 @@ export class Recorder {
   private maxGapS: number
   private readonly sampleListeners = new Set<Listener<Sample[]>>()
   private readonly statusListeners = new Set<Listener<SourceStatus>>()
+  private readonly intervalListeners = new Set<Listener<IntervalEnergy>>()
   /** Counters for diagnostics and tests. */
   readonly counts = { samples: 0, gaps: 0, clockJumps: 0, duplicates: 0, droppedPending: 0, counterIntervals: 0, sampledIntervals: 0 }
 
@@ -150,7 +172,16 @@ export class Recorder {
     if (sample.powerW === null && method === 'counter' && energyJ !== null && intervalS !== null && intervalS > 0) sample.powerW = energyJ / intervalS
     this.devicesById.set(device.deviceId, device)
     this.latestById.set(sample.deviceId, sample)
-    this.pending.push({ sample, device, energyJ, intervalS, gap, method })
+    let split: { apps: IngestRow['apps']; attribution: IngestRow['attribution'] } | null = null
+    if (energyJ !== null && intervalS !== null && method !== null) {
+      for (const listener of this.intervalListeners) listener({ deviceId: device.deviceId, endMonoMs: monoMs, durationS: intervalS, energyJ, method })
+      const processes = this.options.attribution?.processesFor(device.deviceId) ?? null
+      if (processes) {
+        const s = splitInterval(energyJ, intervalS, this.options.attribution?.idleW(device.deviceId) ?? null, processes)
+        split = { apps: s.apps, attribution: s.method }
+      }
+    }
+    this.pending.push({ sample, device, energyJ, intervalS, gap, method, ...(split ?? {}) })
     this.scheduleFlush()
     this.queuePush(sample)
   }
@@ -198,6 +229,12 @@ export class Recorder {
   onSamples(listener: Listener<Sample[]>): () => void {
     this.sampleListeners.add(listener)
     return () => this.sampleListeners.delete(listener)
+  }
+
+  /** Every interval's energy as it is worked out (a measurement window sums them). */
+  onInterval(listener: Listener<IntervalEnergy>): () => void {
+    this.intervalListeners.add(listener)
+    return () => this.intervalListeners.delete(listener)
   }
 
   onStatus(listener: Listener<SourceStatus>): () => void {

@@ -1,4 +1,5 @@
 import type { Device, EnergyMethod, Sample } from '../contract/telemetry.ts'
+import type { AttributionMethod } from '../core/attribution.ts'
 import type { StoredReading } from '../core/overlap.ts'
 import type { DeviceInfo, Reading } from '../telemetry/reading.ts'
 
@@ -13,6 +14,10 @@ export interface IngestRow {
   gap: boolean
   /** How the interval's energy is known; null when there is none. */
   method: EnergyMethod | null
+  /** The interval's energy split between apps (idle and unattributed included); absent when the device has no process source. */
+  apps?: { app: string; energyJ: number }[]
+  /** How `apps` shared the active energy (sm-utilisation, memory-share, none). */
+  attribution?: AttributionMethod
 }
 
 /** Where recorded intervals go (the store implements it); the recorder knows nothing else of storage. */

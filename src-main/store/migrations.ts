@@ -87,4 +87,55 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE rollup_hour ADD COLUMN counter_energy_j REAL NOT NULL DEFAULT 0;
   ALTER TABLE rollup_day ADD COLUMN counter_energy_j REAL NOT NULL DEFAULT 0;
   `,
+  `
+  -- Energy per app (ollama, comfyui, idle, unattributed…) per device, by hour and by local day,
+  -- split when it was recorded (idle power apart, active energy by SM use or memory share).
+  CREATE TABLE app_energy_hour (
+    device_id INTEGER NOT NULL REFERENCES devices(id),
+    bucket_ms INTEGER NOT NULL,
+    app TEXT NOT NULL,
+    -- How the active energy was shared (sm-utilisation, memory-share, none).
+    method TEXT NOT NULL,
+    energy_j REAL NOT NULL,
+    PRIMARY KEY (device_id, bucket_ms, app, method)
+  ) WITHOUT ROWID;
+  CREATE TABLE app_energy_day (
+    device_id INTEGER NOT NULL REFERENCES devices(id),
+    day TEXT NOT NULL,
+    app TEXT NOT NULL,
+    method TEXT NOT NULL,
+    energy_j REAL NOT NULL,
+    PRIMARY KEY (device_id, day, app, method)
+  ) WITHOUT ROWID;
+  -- Each device's idle power, learned from its own readings at rest (kept: raw readings are purged).
+  CREATE TABLE idle_baselines (
+    device_id INTEGER PRIMARY KEY REFERENCES devices(id),
+    idle_w REAL NOT NULL,
+    readings INTEGER NOT NULL,
+    percentile REAL NOT NULL,
+    window_days REAL NOT NULL,
+    basis TEXT NOT NULL,
+    learned_ms INTEGER NOT NULL
+  );
+  -- Results of "measure my model", one row per run (the whole result as JSON, key fields beside).
+  CREATE TABLE model_measurements (
+    id INTEGER PRIMARY KEY,
+    at_ms INTEGER NOT NULL,
+    server TEXT NOT NULL,
+    model TEXT NOT NULL,
+    json TEXT NOT NULL
+  );
+  -- Tokens counted by local inference servers (llama.cpp, vLLM /metrics) and the energy above idle
+  -- drawn while they grew, by hour.
+  CREATE TABLE inference_tally (
+    server TEXT NOT NULL,
+    model TEXT NOT NULL,
+    bucket_ms INTEGER NOT NULL,
+    prompt_tokens INTEGER NOT NULL,
+    output_tokens INTEGER NOT NULL,
+    energy_j REAL NOT NULL,
+    above_idle_j REAL NOT NULL,
+    PRIMARY KEY (server, model, bucket_ms)
+  ) WITHOUT ROWID;
+  `,
 ]

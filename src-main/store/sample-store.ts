@@ -5,6 +5,7 @@ import type { BucketInput } from '../core/history.ts'
 import type { DeviceTotals, RangeTotals } from '../core/report.ts'
 import type { StoredReading } from '../core/overlap.ts'
 import { localDateKey, startOfLocalDateMs } from '../core/time.ts'
+import { AppRollups } from './app-rollups.ts'
 import { inTransaction } from './database.ts'
 
 const MINUTE_MS = 60_000
@@ -76,8 +77,12 @@ export class SampleStore implements Sink {
   private readonly upsertDevice: StatementSync
   private readonly upserts: Record<'minute' | 'hour' | 'day', StatementSync>
 
+  /** Energy per app (written with the readings that carry it). */
+  readonly apps: AppRollups
+
   constructor(db: DatabaseSync) {
     this.db = db
+    this.apps = new AppRollups(db)
     this.insertSample = db.prepare(`INSERT OR IGNORE INTO samples
       (device_id, t_ms, power_w, energy_j, interval_s, gap, power_limit_w, util_pct, mem_util_pct, mem_used_b, temp_c, sm_clock_mhz, pstate, method)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
@@ -117,6 +122,7 @@ export class SampleStore implements Sink {
     return inTransaction(this.db, () => {
       const deltas = { minute: new Map<string, RollupDelta>(), hour: new Map<string, RollupDelta>(), day: new Map<string, RollupDelta>() }
       let inserted = 0
+      const apps = AppRollups.batch()
       for (const row of rows) {
         const deviceId = this.deviceIdFor(row.device, row.sample.tMs)
         const s = row.sample
@@ -141,7 +147,9 @@ export class SampleStore implements Sink {
         addDelta(deltas.minute, deviceId, Math.floor(s.tMs / MINUTE_MS) * MINUTE_MS, row)
         addDelta(deltas.hour, deviceId, Math.floor(s.tMs / HOUR_MS) * HOUR_MS, row)
         addDelta(deltas.day, deviceId, localDateKey(s.tMs), row)
+        if (row.apps?.length) AppRollups.add(apps, deviceId, s.tMs, row.apps, row.attribution ?? 'none')
       }
+      this.apps.write(apps)
       for (const level of ['minute', 'hour', 'day'] as const) {
         for (const d of deltas[level].values()) {
           this.upserts[level].run(d.deviceId, d.bucket, d.energyJ, d.counterEnergyJ, d.integratedS, d.samples, d.gaps, d.maxPowerW)

@@ -15,12 +15,20 @@ export interface EnvOptions {
 /** The real machine (or the folder standing for /sys in tests), read lazily and never written. */
 export function sourceEnv(options: EnvOptions): SourceEnv {
   const root = options.sysfsRoot ?? process.env.WATTPRINT_SYSFS_ROOT ?? '/sys'
+  const procRoot = process.env.WATTPRINT_PROC_ROOT ?? '/proc'
   return {
     platform: options.platform ?? process.platform,
     sysfsRoot: root,
     readFile: (path) => {
       try {
         return readFileSync(join(root, path), 'utf8')
+      } catch {
+        return null
+      }
+    },
+    readProcFile: (path) => {
+      try {
+        return readFileSync(join(procRoot, path), 'utf8')
       } catch {
         return null
       }

@@ -2,6 +2,7 @@ import type { Message } from '../contract/messages.ts'
 import type { Domain, EnergyMethod, SourceId, SourceState, SourceStatus } from '../contract/telemetry.ts'
 import type { Clock } from '../core/clock.ts'
 import type { DeviceInfo, DirLister, FileReader, Reading } from './reading.ts'
+import type { ProcessReader } from './processes/process-reader.ts'
 import type { SpawnFn } from './supervised-process.ts'
 
 /**
@@ -14,6 +15,8 @@ export interface SourceEnv {
   sysfsRoot: string
   readFile: FileReader
   listDir: DirLister
+  /** Reads a file under /proc (or WATTPRINT_PROC_ROOT): processes' command lines. */
+  readProcFile: FileReader
   spawn?: SpawnFn
   executables: { nvidiaSmi: string; amdSmi: string; rocmSmi: string; powermetrics: string; macmon: string; sudo: string }
   /** NVML's library path; null: the system's (libnvidia-ml.so.1, nvml.dll). */
@@ -75,4 +78,6 @@ export interface TelemetrySource {
   probe(env: SourceEnv): Promise<ProbeResult>
   /** A reader on the devices the selection kept. */
   open(env: SourceEnv, devices: readonly DeviceInfo[], options: { intervalMs: number }): SourceReader
+  /** Which processes use its devices (NVML, nvidia-smi); absent where the source cannot tell. */
+  processes?(env: SourceEnv, devices: readonly DeviceInfo[]): ProcessReader
 }

@@ -1,2 +1,2 @@
 /** Pinia store ids, in one place. */
-export const STORE_IDS = { telemetry: 'telemetry', summary: 'summary', settings: 'settings', scenario: 'scenario' } as const
+export const STORE_IDS = { telemetry: 'telemetry', summary: 'summary', settings: 'settings', scenario: 'scenario', models: 'models' } as const

@@ -75,11 +75,19 @@ describe('the catalogue', () => {
     expect(leverFields(defaultLever('quantization'))).toEqual([
       { key: 'fromBits', kind: 'number', value: 16, slider: { min: 2, max: 32, step: 1 } },
       { key: 'toBits', kind: 'number', value: 4, slider: { min: 2, max: 32, step: 1 } },
+      { key: 'measured', kind: 'measured-pair', value: '', slider: null },
     ])
     expect(leverFields(defaultLever('hardware')).map((f) => [f.key, f.kind])).toEqual([
       ['fromId', 'hardware'],
       ['toId', 'hardware'],
     ])
+    // Two of the user's measurements instead of the model: set as `from>to`, cleared by an empty choice.
+    const s = start()
+    const set = setLeverParam(s, 0, 0, 'measured', '3>7')
+    expect(set.ok && set.value.variants[0]?.levers[0]).toEqual({ type: 'quantization', fromBits: 16, toBits: 4, measured: { fromId: 3, toId: 7 } })
+    const cleared = set.ok ? setLeverParam(set.value, 0, 0, 'measured', '') : set
+    expect(cleared.ok && cleared.value.variants[0]?.levers[0]).toEqual({ type: 'quantization', fromBits: 16, toBits: 4 })
+    expect(setLeverParam(s, 0, 0, 'measured', 'x>y').ok).toBe(false)
     expect(leverFields(defaultLever('finetune-instead-of-pretrain')).find((f) => f.key === 'method')).toMatchObject({
       kind: 'method',
       value: 'lora',

@@ -30,18 +30,25 @@ export const MAX_LEVERS = 20
  * choice among countries, devices with a published FLOP/s (`hardware`) or memory bandwidth
  * (`hardware-bandwidth`), training runs, fine-tuning methods or places.
  */
-export type ParamKind = 'number' | 'optional-number' | 'text' | 'country' | 'hardware' | 'hardware-bandwidth' | 'run' | 'method' | 'location'
+export type ParamKind = 'number' | 'optional-number' | 'text' | 'country' | 'hardware' | 'hardware-bandwidth' | 'run' | 'method' | 'location' | 'measured-pair'
+
+/** Two of the user's model measurements a lever may use instead of the model. */
+type MeasuredPair = { fromId: number; toId: number }
+/** A measured pair in a form: `fromId>toId`; empty: none (the lever uses the model). */
+export const pairText = (pair: MeasuredPair | undefined): string => (pair ? `${pair.fromId}>${pair.toId}` : '')
 
 /** The kinds that fit a value's type: a number is edited as a number, a method as a method… */
-type KindFor<V> = [V] extends [number]
-  ? 'number'
-  : [V] extends [number | null]
-    ? 'optional-number'
-    : [V] extends [FinetuneMethod]
-      ? 'method'
-      : [V] extends [Location]
-        ? 'location'
-        : 'text' | 'country' | 'hardware' | 'hardware-bandwidth' | 'run'
+type KindFor<V> = [V] extends [MeasuredPair | undefined]
+  ? 'measured-pair'
+  : [V] extends [number]
+    ? 'number'
+    : [V] extends [number | null]
+      ? 'optional-number'
+      : [V] extends [FinetuneMethod]
+        ? 'method'
+        : [V] extends [Location]
+          ? 'location'
+          : 'text' | 'country' | 'hardware' | 'hardware-bandwidth' | 'run'
 /** One kind per parameter of an object, checked against the parameter's type. */
 type ParamKinds<O> = { readonly [K in Exclude<keyof O, 'type' | 'kind'>]-?: KindFor<O[K]> }
 
@@ -65,8 +72,8 @@ export const LEVER_TYPES: readonly LeverType[] = LeverSchema.options.map((o) => 
 
 /** How each lever's parameters are edited (every parameter is). */
 const LEVER_PARAMS: { readonly [T in LeverType]: ParamKinds<LeverOf<T>> } = {
-  distillation: { teacherParamsB: 'number', studentParamsB: 'number' },
-  quantization: { fromBits: 'number', toBits: 'number' },
+  distillation: { teacherParamsB: 'number', studentParamsB: 'number', measured: 'measured-pair' },
+  quantization: { fromBits: 'number', toBits: 'number', measured: 'measured-pair' },
   'finetune-instead-of-pretrain': { paramsB: 'number', finetuneTokensB: 'number', pretrainTokensB: 'number', method: 'method' },
   pue: { pue: 'number' },
   grid: { countryIso3: 'country' },
@@ -112,11 +119,16 @@ export interface ParamField {
   slider: SliderRange | null
 }
 
-// Levers, baselines and the site are flat records of strings and numbers (null: no price).
-type Flat = Readonly<Record<string, string | number | null>>
+// Levers, baselines and the site are records of strings and numbers (null: no price), and at most a measured pair.
+type Flat = Readonly<Record<string, string | number | null | MeasuredPair | undefined>>
 
 function fields(values: Flat, kinds: Readonly<Partial<Record<string, ParamKind>>>): ParamField[] {
-  return Object.entries(kinds).flatMap(([key, kind]) => (kind ? [{ key, kind, value: values[key] ?? null, slider: SLIDERS[key] ?? null }] : []))
+  return Object.entries(kinds).flatMap(([key, kind]) => {
+    if (!kind) return []
+    const v = values[key]
+    const value = kind === 'measured-pair' ? pairText(v as MeasuredPair | undefined) : ((v as string | number | null | undefined) ?? null)
+    return [{ key, kind, value, slider: SLIDERS[key] ?? null }]
+  })
 }
 
 /** A lever's parameters, in catalogue order. */
@@ -225,9 +237,13 @@ export const duplicateLever = (s: Scenario, i: number, j: number): Scenario =>
 export type Edit<T> = { ok: true; value: T } | { ok: false; error: WattprintError }
 
 /** A form's text as the value its kind holds: empty is no number (or none, where none is allowed). */
-function typed(kind: ParamKind, raw: string): string | number | null {
+function typed(kind: ParamKind, raw: string): string | number | null | MeasuredPair | undefined {
   if (kind === 'number') return raw.trim() === '' ? Number.NaN : Number(raw)
   if (kind === 'optional-number') return raw.trim() === '' ? null : Number(raw)
+  if (kind === 'measured-pair') {
+    const [from, to] = raw.split('>')
+    return raw.trim() === '' ? undefined : { fromId: Number(from), toId: Number(to) }
+  }
   return raw
 }
 
@@ -235,7 +251,10 @@ function typed(kind: ParamKind, raw: string): string | number | null {
 function withParam(values: Flat, kinds: Readonly<Partial<Record<string, ParamKind>>>, key: string, raw: string): Flat | WattprintError {
   const kind = Object.hasOwn(kinds, key) ? kinds[key] : undefined
   if (!kind) return new WattprintError('bad-input', 'field.unknown-keys', { keys: `"${key}"` }, { field: key })
-  return { ...values, [key]: typed(kind, raw) }
+  const value = typed(kind, raw)
+  if (value !== undefined) return { ...values, [key]: value }
+  // None: the key is left out (the lever uses the model).
+  return Object.fromEntries(Object.entries(values).filter(([k]) => k !== key))
 }
 
 /** Sets parameter `key` of lever `j` of variant `i` from a form's text, checked by the contract's lever schema. */

@@ -50,6 +50,7 @@ export const useScenarioStore = defineStore(STORE_IDS.scenario, () => {
   const fieldErrors = shallowRef<Readonly<Record<string, Message>>>({})
   const shelf = shallowRef<core.Shelf>(core.readShelf(storage))
   const pack = shallowRef<DataPack | null>(null)
+  const measurements = shallowRef<{ id: number; label: string }[]>([])
 
   const runs = computed(() => (pack.value?.trainingRuns ?? []).filter((r) => r.energyMWh !== null || (r.gpuHours !== null && r.powerPerAcceleratorW !== null)))
   /** Devices with a published FLOP/s (training, fine-tuning, hardware levers). */
@@ -73,6 +74,22 @@ export const useScenarioStore = defineStore(STORE_IDS.scenario, () => {
   watchDebounced(scenario, () => void run(), { debounce: RUN_DEBOUNCE_MS, immediate: true })
 
   async function loadReferences(): Promise<void> {
+    // The user's measurements change between visits (a model just measured): read them each time.
+    void useBridge()
+      .models.list({})
+      .then((r) => {
+        measurements.value = r.measurements.flatMap((m) =>
+          m.id === null
+            ? []
+            : [
+                {
+                  id: m.id,
+                  label: m.quantization && !m.model.toLowerCase().includes(m.quantization.toLowerCase()) ? `${m.model} (${m.quantization})` : m.model,
+                },
+              ],
+        )
+      })
+      .catch(() => undefined)
     if (pack.value) return
     try {
       pack.value = await useBridge().reference.list({})
@@ -101,6 +118,7 @@ export const useScenarioStore = defineStore(STORE_IDS.scenario, () => {
   const current = (): Scenario => scenario.value
 
   return {
+    measurements,
     scenario,
     result,
     problem,

@@ -7,12 +7,15 @@ import type { DataPackService } from '../services/data-packs.service.ts'
 import type { ReportService } from '../services/reports.service.ts'
 import type { SettingsService } from '../services/settings.service.ts'
 import type { Handlers } from '../handler.ts'
+import type { ModelMeasurementStore } from '../../store/model-measurements.ts'
 
 /** What a scenario needs: the data set, the user's settings (home grid and price), and the history for a measured baseline. */
 export interface ScenarioDeps {
   dataPacks: Pick<DataPackService, 'pack'>
   settings: Pick<SettingsService, 'get'>
   reports: Pick<ReportService, 'energyKWh'>
+  /** Stored model measurements (a lever may use their measured ratio). */
+  models?: Pick<ModelMeasurementStore, 'list'>
 }
 
 export function runScenarioWith(ctx: ScenarioDeps, scenario: Scenario): ScenarioResult {
@@ -36,7 +39,18 @@ export function runScenarioWith(ctx: ScenarioDeps, scenario: Scenario): Scenario
   return runScenario(
     scenario,
     base,
-    { pack, gridGCo2ePerKWh: grid, home: { gridGCo2ePerKWh: home, pricePerKWh: settings.pricePerKWh }, cloud: cloudDefaults(pack) },
+    {
+      pack,
+      gridGCo2ePerKWh: grid,
+      home: { gridGCo2ePerKWh: home, pricePerKWh: settings.pricePerKWh },
+      cloud: cloudDefaults(pack),
+      measurement: (id) => {
+        const m = ctx.models?.list().find((x) => x.id === id)
+        return m && m.id !== null
+          ? { id: m.id, model: m.model, quantization: m.quantization, whPer1kTokens: m.whPer1kTokens.value, devices: m.devices.map((d) => d.name) }
+          : null
+      },
+    },
     base.notes,
   )
 }

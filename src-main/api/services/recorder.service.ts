@@ -1,6 +1,7 @@
 import type { Sample, SourceId, SourceStatus, TelemetryStatus } from '../../contract/telemetry.ts'
 import type { Clock } from '../../core/clock.ts'
-import { Recorder, type RecorderOptions } from '../../recording/recorder.ts'
+import { ProcessSampler, type AppProcess } from '../../recording/process-sampler.ts'
+import { Recorder, type Attribution, type RecorderOptions } from '../../recording/recorder.ts'
 import type { Sink } from '../../recording/sink.ts'
 import { onBattery } from '../../telemetry/pci.ts'
 import { probeAll, SOURCE_ORDER, SOURCES } from '../../telemetry/registry.ts'
@@ -30,9 +31,24 @@ const BATTERY_SLOWDOWN = 5
  * and the longest gap as the settings change, without a restart of the app.
  */
 export class RecorderService {
-  private readonly options: { source: SourceChoice; env: SourceEnv; sink: Sink; settings: SettingsService; clock: Clock; flushIntervalMs?: number | undefined }
+  private readonly options: {
+    source: SourceChoice
+    env: SourceEnv
+    sink: Sink
+    settings: SettingsService
+    clock: Clock
+    flushIntervalMs?: number | undefined
+    /** Each device's idle power (learned or set): what attribution keeps apart. */
+    idleW?: (deviceId: string) => number | null
+    /** How often processes are read for attribution, ms. */
+    processIntervalMs?: number | undefined
+    /** The sampling interval, ms, instead of the setting's. */
+    sampleIntervalMs?: number | undefined
+  }
   private readonly wire: RecorderListener
   private recorder: Recorder
+  private sampler: ProcessSampler | null = null
+  private readonly processListeners = new Set<() => void>()
   private probes: ProbeResult[] = []
   private dropped: Dropped[] = []
   private running = false
@@ -62,7 +78,20 @@ export class RecorderService {
   async stop(): Promise<void> {
     this.running = false
     this.generation++
+    this.sampler?.stop()
+    this.sampler = null
     await this.recorder.stop()
+  }
+
+  /** Called when what runs on the GPUs changed. */
+  onProcesses(listener: () => void): () => void {
+    this.processListeners.add(listener)
+    return () => this.processListeners.delete(listener)
+  }
+
+  /** The processes on each GPU at the last read, with their app (empty without a process source). */
+  processes(): AppProcess[] {
+    return this.sampler?.snapshot() ?? []
   }
 
   /** Probes the sources again (a GPU plugged in or woken, a driver loaded, a permission granted) and restarts. */
@@ -106,6 +135,8 @@ export class RecorderService {
 
   private async restart(): Promise<void> {
     const generation = ++this.generation
+    this.sampler?.stop()
+    this.sampler = null
     await this.recorder.stop()
     const probes = await probeAll(this.options.env, this.sources())
     // Stopped or restarted again while probing: this round is stale.
@@ -113,22 +144,40 @@ export class RecorderService {
     this.probes = probes
     const { selected, dropped } = selectSources(probes, SOURCE_ORDER)
     this.dropped = dropped
-    const intervalMs = this.options.settings.get().sampleIntervalMs
+    const intervalMs = this.options.sampleIntervalMs ?? this.options.settings.get().sampleIntervalMs
     const byId = new Map(this.sources().map((s) => [s.id, s]))
     const readers = selected.flatMap(({ sourceId, devices }) => {
       const source = byId.get(sourceId as SourceId)
       return source ? [source.open(this.options.env, devices, { intervalMs })] : []
     })
-    this.recorder = this.makeRecorder(readers)
+    // Which processes use the GPUs, from the sources that can tell (NVML, nvidia-smi), at a low rate.
+    const processReaders = selected.flatMap(({ sourceId, devices }) => {
+      const source = byId.get(sourceId as SourceId)
+      return source?.processes ? [source.processes(this.options.env, devices)] : []
+    })
+    const sampler = new ProcessSampler({
+      readers: processReaders,
+      devices: () => this.recorder.status().devices,
+      intervalMs: this.options.processIntervalMs,
+      onChange: () => this.processListeners.forEach((listener) => listener()),
+    })
+    this.sampler = sampler
+    this.recorder = this.makeRecorder(readers, {
+      processesFor: (deviceId) => sampler.processesFor(deviceId),
+      idleW: (deviceId) => this.options.idleW?.(deviceId) ?? null,
+    })
     this.recorder.start()
+    sampler.start()
   }
 
-  private makeRecorder(readers: RecorderOptions['readers']): Recorder {
+  private makeRecorder(readers: RecorderOptions['readers'], attribution?: Attribution): Recorder {
     const recorder = new Recorder({
       readers,
+      ...(attribution ? { attribution } : {}),
       sink: this.options.sink,
       maxGapS: this.options.settings.get().maxGapS,
-      pollIntervalMs: () => this.options.settings.get().sampleIntervalMs * (onBattery(this.options.env) ? BATTERY_SLOWDOWN : 1),
+      pollIntervalMs: () =>
+        (this.options.sampleIntervalMs ?? this.options.settings.get().sampleIntervalMs) * (onBattery(this.options.env) ? BATTERY_SLOWDOWN : 1),
       wallNowMs: () => this.options.clock.nowMs(),
       ...(this.options.flushIntervalMs ? { flushIntervalMs: this.options.flushIntervalMs } : {}),
     })

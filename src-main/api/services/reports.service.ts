@@ -2,6 +2,7 @@ import { badInput } from '../../contract/errors.ts'
 import type { Report, Range } from '../../contract/footprint.ts'
 import type { History } from '../../contract/history.ts'
 import type { Settings } from '../../contract/settings.ts'
+import type { IdleBaseline } from '../../contract/telemetry.ts'
 import { asFactor } from '../../core/data-pack.ts'
 import { rangeOf } from '../../core/footprint.ts'
 import { historyBuckets } from '../../core/history.ts'
@@ -27,8 +28,11 @@ export class ReportService {
   /** False for a context without a database file (nothing recorded to read). */
   private readonly persistent: boolean
 
-  constructor(store: SampleStore, settings: SettingsService, dataPacks: DataPackService, persistent = true) {
+  private readonly idle: () => readonly IdleBaseline[]
+
+  constructor(store: SampleStore, settings: SettingsService, dataPacks: DataPackService, persistent = true, idle: () => readonly IdleBaseline[] = () => []) {
     this.persistent = persistent
+    this.idle = idle
     this.store = store
     this.settings = settings
     this.dataPacks = dataPacks
@@ -41,7 +45,10 @@ export class ReportService {
       : this.settings.get()
     // Energy by local hour costs an extra query: only a time-of-use tariff needs it.
     const totals = (options.store ?? this.store).totals(sinceMs, untilMs, { byLocalHour: settings.tariff.kind === 'time-of-use' })
-    return buildReport(totals, sinceMs, untilMs, settings, options.demo ?? false, this.dataPacks.pack())
+    const store = options.store ?? this.store
+    // The demo's numbers are not this PC's: no idle baselines or app split for them.
+    const extras = options.demo ? { idle: [], apps: [] } : { idle: this.idle(), apps: store.apps.totals(sinceMs, untilMs).byDevice }
+    return buildReport(totals, sinceMs, untilMs, settings, options.demo ?? false, this.dataPacks.pack(), extras)
   }
 
   /** Energy of a period at the IT equipment, kWh (a scenario's measured baseline); refused without a history. */

@@ -25,6 +25,7 @@ export function defaultSettings(locale: string | undefined): Settings {
     restOfSystemW: null,
     restOfSystemFrom: { kind: 'entered' },
     psuEfficiency: null,
+    watchLocalServers: true,
   }
 }
 

@@ -4,6 +4,11 @@ import { fileURLToPath } from 'node:url'
 import { createContext, type AppContext, type SourceChoice } from '../../api/context.ts'
 import { badInput } from '../../contract/errors.ts'
 import { formatText } from '../../contract/messages.ts'
+import { invokeChannels } from '../../contract/channels.ts'
+import type { ModelMeasurement } from '../../contract/models.ts'
+import { fromZodError } from '../../contract/validation.ts'
+import { dispatch } from '../../api/dispatch.ts'
+import { checkServerUrl } from '../../telemetry/inference/loopback.ts'
 import type { Clock } from '../../core/clock.ts'
 import { diagnoseDatabase, salvageDatabase } from '../../store/salvage.ts'
 import { sourceEnv } from '../../telemetry/env.ts'
@@ -45,7 +50,7 @@ export function parseSource(text: string | undefined): SourceChoice {
 }
 
 /** A recording context: the desktop app's database, a damaged one moved aside (the user is told). */
-function recordingContext(values: { db: string; source?: string | undefined }, io: CliIo): AppContext {
+function recordingContext(values: { db: string; source?: string | undefined; sampleIntervalMs?: number }, io: CliIo): AppContext {
   const source = parseSource(values.source)
   const ctx = createContext({
     dbPath: values.db,
@@ -58,9 +63,92 @@ function recordingContext(values: { db: string; source?: string | undefined }, i
     clock: io.clock,
     ...(process.env.WATTPRINT_DEMO_SPEED ? { demoSpeed: Number(process.env.WATTPRINT_DEMO_SPEED) } : {}),
     ...(process.env.WATTPRINT_FLUSH_MS ? { flushIntervalMs: Number(process.env.WATTPRINT_FLUSH_MS) } : {}),
+    ...(values.sampleIntervalMs ? { sampleIntervalMs: values.sampleIntervalMs } : {}),
   })
   for (const note of ctx.storageNotes) io.err(`wattprint: ${formatText('en', note)}`)
   return ctx
+}
+
+/** The usual loopback address of each server kind (used when `--url` is not given). */
+const DEFAULT_SERVER_URLS: Readonly<Record<string, string>> = {
+  ollama: 'http://127.0.0.1:11434',
+  llamacpp: 'http://127.0.0.1:8080',
+  vllm: 'http://127.0.0.1:8000',
+  openai: 'http://127.0.0.1:1234',
+}
+
+/** How fast `measure-model` samples power, ms: a response of a few seconds needs more than one reading a second. */
+const MEASURE_INTERVAL_MS = 100
+
+/**
+ * `wattprint measure-model`: records with every source found (sampling every 100 ms), runs the
+ * prompt set through the same channel as the app, prints one JSON object (or a summary), and
+ * stores the result in the database.
+ */
+export async function runMeasureModel(
+  values: {
+    db: string
+    server?: string | undefined
+    url?: string | undefined
+    model?: string | undefined
+    repeats?: string | undefined
+    idleS?: string | undefined
+    allowRemote?: boolean | undefined
+    json?: boolean | undefined
+  },
+  io: CliIo,
+): Promise<number> {
+  const request = {
+    server: values.server,
+    url: values.url ?? DEFAULT_SERVER_URLS[values.server ?? ''] ?? '',
+    model: values.model,
+    ...(values.repeats !== undefined ? { repeats: Number(values.repeats) } : {}),
+    ...(values.idleS !== undefined ? { idleS: Number(values.idleS) } : {}),
+    allowRemote: values.allowRemote ?? false,
+  }
+  // Refused before any recording starts: a bad URL or a missing model name costs nothing.
+  const parsed = invokeChannels['models:measure'].request.safeParse(request)
+  if (!parsed.success) throw fromZodError(parsed.error)
+  const checked = checkServerUrl(parsed.data.url, { allowRemote: parsed.data.allowRemote })
+  if (!checked.ok) throw badInput(`measure.url-${checked.reason}`, { url: parsed.data.url }, 'url')
+  const ctx = recordingContext({ db: values.db, sampleIntervalMs: MEASURE_INTERVAL_MS }, io)
+  try {
+    ctx.start()
+    // The sources answer within a few seconds (a probe, a first reading), or there is nothing to measure with.
+    const deadline = Date.now() + 15_000
+    const settled = (): boolean => {
+      const status = ctx.telemetryStatus()
+      if (status.latest.some((s) => s.powerW !== null)) return true
+      // Every source has answered and none reads: no point waiting.
+      return status.sources.length > 0 && status.sources.every((s) => s.state !== 'ok' && s.state !== 'starting')
+    }
+    while (!settled() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+    if (!values.json) {
+      ctx.bus.on((channel, payload) => {
+        if (channel === 'models:progress') {
+          const p = payload as { step: string; done: number; total: number }
+          io.err(`wattprint: ${p.step} ${p.done}/${p.total}`)
+        }
+      })
+    }
+    const result = (await dispatch(ctx, 'models:measure', request)) as ModelMeasurement
+    io.out(values.json ? JSON.stringify(result, null, 2) : measurementText(result))
+    return 0
+  } finally {
+    await ctx.close()
+  }
+}
+
+function measurementText(m: ModelMeasurement): string {
+  const fmt = (n: number): string => n.toLocaleString('en', { maximumSignificantDigits: 3 })
+  return [
+    `${m.model} on ${m.devices.map((d) => d.name).join(' + ')} (${m.server}, ${m.url})`,
+    `${m.responses} responses, ${m.outputTokens} output tokens, ${m.promptTokens} prompt tokens${m.tokensPerS ? `, ${fmt(m.tokensPerS)} tokens/s` : ''}`,
+    `energy ${fmt(m.energyJ)} J, above idle (${fmt(m.idleW)} W) ${fmt(m.energyAboveIdleJ)} J`,
+    `${fmt(m.whPer1kTokens.value)} Wh per 1,000 output tokens (${fmt(m.whPer1kTokens.low)}–${fmt(m.whPer1kTokens.high)}), ${fmt(m.whPerResponse.value)} Wh per response (${fmt(m.whPerResponse.low)}–${fmt(m.whPerResponse.high)})`,
+    `method: ${m.method}, sampled every ${m.sampleIntervalMs} ms; stored as measurement #${m.id ?? '?'}`,
+    ...m.notes,
+  ].join('\n')
 }
 
 export async function runRecord(

@@ -30,15 +30,33 @@ export function reportOutput(r: ResponseOf<'report:range'>, warnings: readonly s
     method: r.footprint.method,
     samples: r.samples,
     gaps: r.gaps,
-    devices: r.devices.map((d) => ({ uuid: d.deviceId, name: d.name, energyJ: d.energyJ, meanPowerW: d.meanPowerW, maxPowerW: d.maxPowerW })),
-    factors: [grid, r.footprint.price].filter((f) => f !== null),
+    aboveIdleEnergyJ: r.aboveIdleEnergyJ,
+    idle: r.idle,
+    devices: r.devices.map((d) => ({
+      uuid: d.deviceId,
+      name: d.name,
+      domain: d.domain,
+      source: d.source,
+      method: d.method,
+      energyJ: d.energyJ,
+      energyRangeKWh: d.energyRangeKWh,
+      aboveIdleEnergyJ: d.aboveIdleEnergyJ,
+      meanPowerW: d.meanPowerW,
+      maxPowerW: d.maxPowerW,
+    })),
+    apps: r.apps,
+    wholePc: r.wholePc && { wallJ: r.wholePc.wallJ, measuredJ: r.wholePc.measuredJ, restOfSystemJ: r.wholePc.restOfSystemJ, psuLossJ: r.wholePc.psuLossJ },
+    factors: [...new Map(r.footprint.parts.map((p) => [p.measurement.id, p.measurement])).values(), grid, r.footprint.price].filter((f) => f !== null),
     warnings,
   }
   const text = [
-    `${out.since} → ${out.until}: ${out.energyKWh.toFixed(4)} kWh from ${out.samples} samples (${out.gaps} gaps)`,
+    `${out.since} → ${out.until}: ${out.energyKWh.toFixed(4)} kWh (${out.energyRangeKWh.map((x) => x.toFixed(4)).join('–')}) from ${out.samples} samples (${out.gaps} gaps), ${out.method}`,
+    out.aboveIdleEnergyJ === null ? '  above idle: no idle baseline yet' : `  above idle: ${kWhFromJoules(out.aboveIdleEnergyJ).toFixed(4)} kWh`,
     out.co2eKg === null ? '  CO2e: no grid figure' : `  ${out.co2eKg.toFixed(4)} kg CO2e at ${out.gridGCo2ePerKWh} g/kWh — ${out.gridSource}`,
     out.cost === null ? '  cost: set a price per kWh in Settings' : `  cost: ${out.cost.toFixed(2)} ${out.currency}`,
-    ...out.devices.map((d) => `  ${d.name} (${d.uuid}): ${kWhFromJoules(d.energyJ).toFixed(4)} kWh`),
+    ...out.devices.map((d) => `  ${d.name} (${d.uuid}, ${d.domain}, ${d.source}, ${d.method}): ${kWhFromJoules(d.energyJ).toFixed(4)} kWh`),
+    ...out.apps.map((a) => `  app ${a.app}: ${kWhFromJoules(a.energyJ).toFixed(4)} kWh`),
+    ...(out.wholePc ? [`  whole PC at the wall: ${kWhFromJoules(out.wholePc.wallJ).toFixed(4)} kWh (rest of the PC and supply loss estimated)`] : []),
   ].join('\n')
   return { json: out, text }
 }

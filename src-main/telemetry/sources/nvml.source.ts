@@ -2,6 +2,8 @@ import { message, type Message } from '../../contract/messages.ts'
 import { NVML_RETURN, openNvml, pciAddressFromBusId, type Nvml, type NvmlDevice, type NvmlUnavailable } from '../nvml/nvml.binding.ts'
 import { pciDisplays } from '../pci.ts'
 import { emptyReading, type DeviceInfo, type Reading } from '../reading.ts'
+import { readCommandLine } from '../processes/command-line.ts'
+import type { GpuProcess, ProcessReader } from '../processes/process-reader.ts'
 import type { PollReader, PollStatus, ProbeResult, SourceEnv, TelemetrySource } from '../source.ts'
 
 const TOOL = 'NVML'
@@ -129,6 +131,82 @@ export const nvmlSource: TelemetrySource = {
     const laptop = pciDisplays(env).some((d) => d.vendor === 'nvidia' && d.runtimePm)
     return new NvmlPoll(env, devices, { holdOpen: !laptop })
   },
+  processes(env, devices) {
+    return new NvmlProcesses(env, devices)
+  },
+}
+
+/**
+ * Which processes use each GPU: NVML's running compute processes (with their memory) and its
+ * per-process utilisation samples since the last read (SM %, graphics processes included).
+ * Sleeping GPUs are not asked.
+ */
+class NvmlProcesses implements ProcessReader {
+  readonly sourceId = 'nvml'
+  private readonly env: SourceEnv
+  private readonly devices: readonly DeviceInfo[]
+  private nvml: Nvml | null = null
+  /** NVML's own timestamp of the last utilisation sample read, µs, per device: the next read asks for newer ones. */
+  private readonly lastSeenUs = new Map<string, number>()
+
+  constructor(env: SourceEnv, devices: readonly DeviceInfo[]) {
+    this.env = env
+    this.devices = devices
+  }
+
+  async read(): Promise<{ processes: GpuProcess[]; error: string | null }> {
+    const asleep = asleepAddresses(this.env)
+    const awake = this.devices.filter((d) => !d.pciAddress || !asleep.has(d.pciAddress.toLowerCase()))
+    if (awake.length === 0) return { processes: [], error: null }
+    if (!this.nvml) {
+      const opened = openNvml({ libraryPath: this.env.nvmlLibrary, platform: this.env.platform })
+      if (!opened.ok) return { processes: [], error: opened.text }
+      this.nvml = opened.nvml
+    }
+    const nvml = this.nvml
+    const handles = new Map<string, NvmlDevice>()
+    const count = nvml.deviceCount()
+    for (let i = 0; count.ok && i < count.value; i++) {
+      const device = nvml.device(i)
+      const uuid = device.ok ? device.value.uuid() : null
+      if (device.ok && uuid?.ok) handles.set(uuid.value, device.value)
+    }
+    const processes: GpuProcess[] = []
+    const errors: string[] = []
+    for (const info of awake) {
+      const handle = handles.get(info.deviceId)
+      if (!handle) continue
+      const compute = handle.computeRunningProcesses()
+      const utilisation = handle.processUtilization(this.lastSeenUs.get(info.deviceId) ?? 0)
+      if (!compute.ok) errors.push(`${info.name}: ${compute.text}`)
+      const samples = utilisation.ok ? (utilisation.value ?? []) : []
+      if (samples.length) this.lastSeenUs.set(info.deviceId, Math.max(...samples.map((s) => s.timeStampUs)))
+      const byPid = new Map<number, GpuProcess>()
+      for (const p of compute.ok ? (compute.value ?? []) : []) {
+        byPid.set(p.pid, { deviceId: info.deviceId, pid: p.pid, name: '', commandLine: null, type: 'compute', smPct: null, memUsedB: p.usedGpuMemoryB })
+      }
+      for (const s of samples) {
+        const known = byPid.get(s.pid)
+        // Several samples of one process in the window: its most recent SM share.
+        byPid.set(s.pid, {
+          ...(known ?? { deviceId: info.deviceId, pid: s.pid, name: '', commandLine: null, type: 'graphics', memUsedB: null }),
+          smPct: s.smPct,
+        })
+      }
+      for (const p of byPid.values()) {
+        const name = nvml.processName(p.pid)
+        processes.push({ ...p, name: name.ok && name.value ? name.value : `pid ${p.pid}`, commandLine: readCommandLine(this.env.readProcFile, p.pid) })
+      }
+    }
+    // On a laptop whose GPU sleeps when idle, NVML is not kept open between reads (it would keep the GPU awake).
+    if (pciDisplays(this.env).some((d) => d.vendor === 'nvidia' && d.runtimePm)) this.close()
+    return { processes, error: errors.join('; ') || null }
+  }
+
+  close(): void {
+    this.nvml?.shutdown()
+    this.nvml = null
+  }
 }
 
 function enumerate(nvml: Nvml): DeviceInfo[] {

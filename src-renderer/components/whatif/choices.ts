@@ -17,6 +17,8 @@ export interface ChoiceLists {
   /** Devices with a published memory bandwidth. */
   inferenceHardware: readonly Hardware[]
   runs: readonly TrainingRun[]
+  /** The user's model measurements (Measure my model), for a lever to use their measured ratio. */
+  measurements: readonly { id: number; label: string }[]
 }
 
 /** The options of a parameter of `kind`, or null when it is typed in rather than chosen. */
@@ -36,6 +38,12 @@ export function useChoices(lists: () => ChoiceLists): (kind: ParamKind) => Choic
         return FINETUNE_METHODS.map((m) => ({ value: m, label: t(`whatIf.methods.${m}`) }))
       case 'location':
         return LOCATIONS.map((l) => ({ value: l, label: t(`whatIf.locations.${l}`) }))
+      case 'measured-pair': {
+        // Every ordered pair of two different measurements, after "none" (the model's formula).
+        const ms = lists().measurements
+        const pairs = ms.flatMap((a) => ms.filter((b) => b.id !== a.id).map((b) => ({ value: `${a.id}>${b.id}`, label: `${a.label} → ${b.label}` })))
+        return [{ value: '', label: t('whatIf.measuredNone') }, ...pairs]
+      }
       case 'number':
       case 'optional-number':
       case 'text':
