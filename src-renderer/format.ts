@@ -71,3 +71,26 @@ export function formatMoney(amount: number, currency: string, locale = 'en'): st
 export function formatBytesGiB(bytes: number | null, locale = 'en'): string {
   return bytes === null ? '—' : `${fixed(bytes / 1024 ** 3, locale, 1)} GiB`
 }
+
+/** "9.5–10.5 Wh": a range in the ends' shared unit (each end keeps its own when they differ); null without a range. */
+export function rangeText(range: readonly [number, number] | null | undefined, format: (x: number) => { value: string; unit: string }): string | null {
+  if (!range) return null
+  const [lo, hi] = [format(range[0]), format(range[1])]
+  return `${lo.value}${lo.unit === hi.unit ? '' : ` ${lo.unit}`}–${hi.value} ${hi.unit}`.trim()
+}
+
+/** An energy range given in kWh, in the unit that reads best. */
+export const energyRangeText = (rangeKWh: readonly [number, number] | null | undefined, locale = 'en'): string | null =>
+  rangeText(rangeKWh, (kWh) => formatEnergy(kWh * 3.6e6, locale))
+
+/** A CO2e range given in kg. */
+export const massRangeText = (rangeKg: readonly [number, number] | null | undefined, locale = 'en'): string | null =>
+  rangeText(rangeKg, (kg) => formatMassKg(kg, locale))
+
+/** A money range. */
+export const moneyRangeText = (range: readonly [number, number] | null | undefined, currency: string, locale = 'en'): string | null =>
+  range ? `${formatMoney(range[0], currency, locale)}–${formatMoney(range[1], currency, locale)}` : null
+
+/** A plain number range, about 3 significant digits, with an optional unit. */
+export const numberRangeText = (range: readonly [number, number] | null | undefined, locale = 'en', unit = ''): string | null =>
+  rangeText(range, (x) => ({ value: new Intl.NumberFormat(locale, { maximumSignificantDigits: 3 }).format(x), unit }))

@@ -27,6 +27,21 @@ describe('wattprint CLI', () => {
     expect(out.gridSource).toMatch(/Germany.*Ember.*https:\/\//)
     expect(out.devices).toHaveLength(1)
     expect(out.devices[0]?.energyJ).toBeCloseTo(out.energyJ as number, 6)
+    // A low and a high beside each central figure, the central one inside.
+    for (const key of ['energyKWh', 'co2eKg', 'gridGCo2ePerKWh']) {
+      const [low, mid, high] = [out[`${key}Low`], out[key], out[`${key}High`]] as number[]
+      expect(low).toBeLessThanOrEqual(mid as number)
+      expect(high).toBeGreaterThanOrEqual(mid as number)
+    }
+    expect(out.energyKWhHigh).toBeGreaterThan(out.energyKWhLow as number)
+    // The GPU's manufacturing carbon over the log's span, apart from the operational CO2e (the log
+    // names no model, so the consumer-card proxy, 98 kg over 4 years).
+    const embodied = out.embodied as { co2eKg: number; co2eKgLow: number; co2eKgHigh: number; devices: { factorId: string; spanS: number }[] }
+    expect(embodied.devices[0]?.factorId).toBe('embodied-consumer-gpu')
+    expect(embodied.devices[0]?.spanS).toBeGreaterThan(10)
+    expect(embodied.co2eKg).toBeCloseTo((98 * (embodied.devices[0]?.spanS ?? 0)) / (4 * 365.25 * 86_400), 9)
+    expect(embodied.co2eKgLow).toBeLessThan(embodied.co2eKg)
+    expect(embodied.co2eKgHigh).toBeGreaterThan(embodied.co2eKg)
     // A window that misses the log holds nothing.
     const empty = JSON.parse((await cli(['report', '--db', db, '--since', '2024-01-01', '--json'])).stdout) as { samples: number; energyJ: number }
     expect(empty).toMatchObject({ samples: 0, energyJ: 0 })

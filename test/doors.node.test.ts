@@ -38,8 +38,12 @@ describe('one reading of dates for every door', () => {
       file,
       JSON.stringify({ name: 'd', baseline: { kind: 'measured', since: '2026-11-01', until: '2026-11-02' }, site: { countryIso3: 'FRA' }, variants: [] }),
     )
-    const scenario = JSON.parse((await cli(['scenario', file, '--db', db, '--json'], env)).stdout) as { baseline: { outcome: { energyKWh: number } } }
-    expect(scenario.baseline.outcome.energyKWh).toBeCloseTo(report.energyKWh, 9)
+    const scenario = JSON.parse((await cli(['scenario', file, '--db', db, '--json'], env)).stdout) as {
+      baseline: { workload: { itEnergyKWh: number }; profile: string }
+    }
+    // The parts' energy is the report's; the scenario's home profile then adds the power supply's loss.
+    expect(scenario.baseline.workload.itEnergyKWh).toBeCloseTo(report.energyKWh, 9)
+    expect(scenario.baseline.profile).toBe('home')
   })
 
   it('says so in the help', async () => {

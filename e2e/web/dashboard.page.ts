@@ -38,13 +38,22 @@ export class DashboardPage {
     await this.demoBanner.waitFor()
   }
 
-  async explain(what: 'energy' | 'co2e' | 'cost'): Promise<void> {
+  async explain(what: 'energy' | 'co2e' | 'cost' | 'embodied'): Promise<void> {
     await this.page.getByTestId(`explain-${what}`).click()
     await this.factorDialog.waitFor()
   }
 
   /** Changes settings in the Settings view, then comes back to the dashboard. */
-  async setSettings(values: { country?: string; price?: string; currency?: string; grid?: string; renewable?: string; idle?: string }): Promise<void> {
+  async setSettings(values: {
+    country?: string
+    price?: string
+    currency?: string
+    grid?: string
+    renewable?: string
+    idle?: string
+    psuLevel?: string
+    lifetime?: string
+  }): Promise<void> {
     await this.page.getByTestId('nav-settings').click()
     await this.page.getByTestId('settings-form').waitFor()
     if (values.country) await this.page.getByTestId('settings-country').selectOption(values.country)
@@ -53,6 +62,8 @@ export class DashboardPage {
     if (values.renewable !== undefined) await this.page.getByTestId('settings-renewable').fill(values.renewable)
     if (values.currency) await this.page.getByTestId('settings-currency').fill(values.currency)
     if (values.idle !== undefined) await this.page.getByTestId('settings-idle').fill(values.idle)
+    if (values.psuLevel) await this.page.getByTestId('settings-psu-level').selectOption(values.psuLevel)
+    if (values.lifetime !== undefined) await this.page.getByTestId('settings-lifetime').fill(values.lifetime)
     // Wait for this save's answer, not a message left on screen by the previous one.
     const answered = this.page.waitForResponse((r) => /\/api\/invoke\/settings(%3A|:)update$/.test(r.url()))
     await this.page.getByTestId('settings-save').click()

@@ -66,6 +66,24 @@ test.describe('every figure says where it comes from', () => {
     await screenshot(page, 'cost-source')
     await page.getByTestId('factor-close').click()
 
+    // The GPU's manufacturing carbon sits apart from the operational CO2e, with its cited figures.
+    await expect(page.getByTestId('tile-embodied')).toContainText('not in the CO2e beside it')
+    await expect(page.getByTestId('embodied-co2e')).toHaveText(/\d/)
+    await dashboard.explain('embodied')
+    await expect(dashboard.factorDialog).toContainText('consumer graphics card')
+    await expect(dashboard.factorDialog.getByRole('link', { name: /hubblo-org\/gpu-calculator/ })).toBeVisible()
+    await expect(dashboard.factorDialog.getByRole('link', { name: /doc\.api\.boavizta\.org/ })).toBeVisible()
+    await screenshot(page, 'embodied-source')
+    await page.getByTestId('factor-close').click()
+    // A lifetime set in Settings spreads it thinner; an 80 PLUS rating fills in the supply's efficiency.
+    const before = await host.invoke<{ embodied: { co2eKg: number } }>('summary:today')
+    await dashboard.setSettings({ lifetime: '8', psuLevel: 'Platinum' })
+    const after = await host.invoke<{ embodied: { co2eKg: number; lifetime: { value: number } } }>('summary:today')
+    expect(after.embodied.lifetime.value).toBe(8)
+    expect(after.embodied.co2eKg).toBeLessThan(before.embodied.co2eKg)
+    const settings = await host.invoke<{ psuEfficiency: number }>('settings:get')
+    expect(settings.psuEfficiency).toBeCloseTo(0.92, 9)
+
     // An idle baseline reports the energy above idle separately (the trace idles at ~22 W).
     await dashboard.setSettings({ idle: '20' })
     await expect(page.getByTestId('today-above-idle')).toContainText('above idle (the idle power set in Settings)')

@@ -23,6 +23,8 @@ test.describe('the views, on four weeks of history', () => {
     await page.goto(`${host.url}#/history`)
     await expect(page.getByTestId('history-energy')).toContainText('Wh')
     await expect(page.getByTestId('history-delta')).toContainText('vs the previous period')
+    await expect(page.getByTestId('history-energy-range')).toContainText(/range \d/)
+    await expect(page.getByTestId('history-co2e-range')).toContainText(/range \d/)
     await page.getByTestId('history-kind').selectOption('month')
     await expect(page.getByTestId('history-label')).toContainText(String(new Date(host.now()).getUTCFullYear()))
     await page.waitForTimeout(500)
@@ -34,7 +36,9 @@ test.describe('the views, on four weeks of history', () => {
     const download = page.waitForEvent('download')
     await page.getByTestId('export-csv').click()
     const csv = readFileSync((await (await download).path()) ?? '', 'utf8')
-    expect(csv.split('\n')[0]).toBe('bucket_start_utc,device_id,device_name,energy_kwh,co2e_kg,cost,mean_power_w,max_power_w,samples,gaps')
+    expect(csv.split('\n')[0]).toBe(
+      'bucket_start_utc,device_id,device_name,energy_kwh,energy_kwh_low,energy_kwh_high,co2e_kg,co2e_kg_low,co2e_kg_high,cost,cost_low,cost_high,mean_power_w,max_power_w,samples,gaps',
+    )
     expect(csv.split('\n').length).toBeGreaterThan(10)
     const jsonDownload = page.waitForEvent('download')
     await page.getByTestId('export-json').click()
@@ -57,12 +61,21 @@ test.describe('the views, on four weeks of history', () => {
     await expect(gpt3).toContainText('1.29 GWh')
     await expect(gpt3).toContainText('552 t')
     await expect(gpt3).toContainText('years to equal it')
+    // The ratio and the years carry the range of your measured energy.
+    await expect(gpt3.getByTestId('pace')).toContainText(/between [\d,.]+–[\d,.]+ years/)
+    await expect(gpt3.getByTestId('ratio')).toContainText(/–/)
+    await expect(page.getByTestId('comparisons-you-range')).toContainText(/Wh/)
     await gpt3.getByRole('button', { name: 'Source' }).click()
     await expect(page.getByTestId('factor-dialog')).toContainText('Patterson')
     await expect(page.getByTestId('factor-dialog').getByRole('link', { name: /arxiv\.org\/abs\/2104\.10350/ })).toBeVisible()
     await screenshot(page, 'view-comparisons-source')
     await page.keyboard.press('Escape')
     await expect(page.getByTestId('equivalences')).toContainText('km by new EU car')
+    // Every commonly misquoted figure links its source.
+    const misquotes = page.getByTestId('misquotes').locator('li')
+    const count = await misquotes.count()
+    expect(count).toBeGreaterThan(5)
+    for (let i = 0; i < count; i++) await expect(misquotes.nth(i).getByRole('link').first()).toHaveAttribute('href', /^https:\/\//)
     await screenshot(page, 'view-comparisons')
     await expectAccessible(page, 'comparisons')
   })
@@ -73,10 +86,15 @@ test.describe('the views, on four weeks of history', () => {
     await expect(quant).toContainText('-75 %')
     await page.getByTestId('lever-0-0-toBits').fill('8')
     await expect(quant).toContainText('-50 %')
-    // The slider drives the same lever: 16 → 16 bits changes nothing.
+    // The slider drives the same lever; 16 → 16 bits is not a quantisation, and the field says so.
     await page.getByTestId('slider-0-0-toBits').fill('16')
-    await expect(quant).toContainText('0 %')
-    await page.getByTestId('lever-0-0-toBits').fill('8')
+    await expect(page.locator('.param-error')).toHaveText('field "toBits": quantisation means fewer bits after than before')
+    await page.getByTestId('lever-0-0-toBits').fill('4')
+    await expect(page.locator('.param-error')).toHaveCount(0)
+    await expect(quant).toContainText('-75 %')
+    // Every result carries its range and says what the baseline is (measured at home: PUE 1, the power supply).
+    await expect(quant.getByTestId('range-energy')).toContainText('–')
+    await expect(page.getByTestId('baseline-profile')).toContainText('home PC')
     await page.getByTestId('add-lever-type-1').selectOption('renewable-share')
     await page.getByTestId('add-lever-1').click()
     await expect(page.getByTestId('result-In the cloud')).toContainText('renewable contracts')
@@ -120,7 +138,7 @@ test.describe('the views, on four weeks of history', () => {
     // Numbers in French: a decimal comma, and the cost in euros.
     await expect(page.getByTestId('history-mean')).toContainText(/\d,\d W/)
     // CO2e in the unit chosen: ounces for a week of one GPU.
-    await expect(page.locator('.tile').filter({ hasText: 'CO2e' })).toContainText('oz')
+    await expect(page.locator('.tile:not(.tile--apart)').filter({ hasText: 'CO2e' })).toContainText('oz')
     await page.waitForTimeout(500)
     await screenshot(page, 'view-history-fr-dark')
     await expectAccessible(page, 'history (fr, dark)')

@@ -108,7 +108,13 @@ describe('the API contract, as both transports call it', () => {
       energyMWh: number
       carbon: { grid: { id: string } }
     }
-    expect(training.energyMWh).toBeCloseTo((1000 * 450 * 1.1) / 1e6, 9)
+    // A GeForce card is a home PC: PUE 1 and the power supply's loss (80 PLUS Gold at half load), not a data centre's PUE.
+    const psu = s.dataPacks.pack().factors.find((f) => f.id === 'psu-efficiency-80plus')?.value ?? NaN
+    expect(training.energyMWh).toBeCloseTo((1000 * 450) / psu / 1e6, 9)
+    expect((await dispatch(s, 'estimate:training', { gpuHours: 1000, hardwareId: 'nvidia-h100-sxm5' })) as { profile: string }).toMatchObject({
+      profile: 'data-centre',
+      energyMWh: (1000 * 700 * 1.1) / 1e6,
+    })
     expect(training.carbon.grid.id).toBe('grid:ember:FRA')
     expect((await rejection(dispatch(s, 'estimate:training', { hardwareId: 'nvidia-rtx-4090' }))).message).toMatch(/gpuHours/)
     expect((await rejection(dispatch(s, 'estimate:training', { gpuHours: 1, hardwareId: 'abacus' }))).message).toMatch(/unknown hardware "abacus"/)
@@ -123,7 +129,9 @@ describe('the API contract, as both transports call it', () => {
       site: { countryIso3: 'FRA' },
       variants: [{ name: 'cloud', levers: [{ type: 'location', to: 'cloud' }] }],
     })) as { variants: { outcome: { energyKWh: number } }[] }
-    expect(scenario.variants[0]?.outcome.energyKWh).toBeCloseTo(11, 9)
+    // In the cloud: batched serving (÷ ML.ENERGY's batching gain) in a hyperscale data centre (× Google's fleet PUE).
+    const factor = (id: string): number => s.dataPacks.pack().factors.find((f) => f.id === id)?.value ?? NaN
+    expect(scenario.variants[0]?.outcome.energyKWh).toBeCloseTo((10 / factor('inference-batching-gain')) * factor('pue-google-fleet-2023'), 9)
     expect(
       (
         await rejection(
@@ -134,6 +142,22 @@ describe('the API contract, as both transports call it', () => {
     const packs = (await dispatch(s, 'data:status', {})) as { origin: string }
     expect(packs.origin).toBe('bundled')
     expect((await rejection(dispatch(s, 'data:import', { json: '{}' }))).kind).toBe('bad-input')
+  })
+
+  it('gives a fine-tune on a home GPU the same energy in the CLI’s estimate and the What-if’s baseline', async () => {
+    const s = open()
+    const job = { paramsB: 8, tokensB: 0.1, method: 'lora', hardwareId: 'nvidia-rtx-4090' } as const
+    const estimate = (await dispatch(s, 'estimate:finetune', { ...job, pretrainTokensB: 15_000, countryIso3: 'FRA' })) as {
+      finetune: { energyMWh: number; energyRangeMWh: [number, number]; profile: string }
+    }
+    const scenario = (await dispatch(s, 'scenario:run', { name: 'x', baseline: { kind: 'finetune', ...job }, site: { countryIso3: 'FRA' }, variants: [] })) as {
+      baseline: { outcome: { energyKWh: number; range: { energyKWh: [number, number] } }; profile: string }
+    }
+    expect(estimate.finetune.profile).toBe('home')
+    expect(scenario.baseline.profile).toBe('home')
+    expect(scenario.baseline.outcome.energyKWh).toBeCloseTo(estimate.finetune.energyMWh * 1000, 9)
+    expect(scenario.baseline.outcome.range.energyKWh[0]).toBeCloseTo(estimate.finetune.energyRangeMWh[0] * 1000, 9)
+    expect(scenario.baseline.outcome.range.energyKWh[1]).toBeCloseTo(estimate.finetune.energyRangeMWh[1] * 1000, 9)
   })
 
   it('applies a new sampling interval without a restart', async () => {

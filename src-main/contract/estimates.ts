@@ -32,12 +32,17 @@ const pueField = z
   .number()
   .min(1)
   .max(3)
-  .meta(cliMeta({ value: 'P', description: "the data centre's PUE (default 1.1, range 1.1-1.58)" }))
+  .meta(
+    cliMeta({
+      value: 'P',
+      description: "the data centre's PUE (default for data-centre parts 1.1, range 1.1-1.58; a home PC's is 1 with its power supply's loss)",
+    }),
+  )
 const powerField = z
   .number()
   .positive()
   .max(5000)
-  .meta(cliMeta({ flag: 'power-w', value: 'W', description: "power per accelerator in W (default: the device's TDP × 70 %)" }))
+  .meta(cliMeta({ flag: 'power-w', value: 'W', description: "power per accelerator in W (default: the device's TDP, range 50-100 %)" }))
 
 export const TrainingEstimateRequestSchema = z
   .strictObject({
@@ -54,7 +59,11 @@ export const TrainingEstimateRequestSchema = z
       .max(3)
       .optional()
       .meta(
-        cliMeta({ flag: 'host-overhead', value: 'F', description: 'host power (CPU, memory, network) as a factor on accelerator power (default 1.0-1.2)' }),
+        cliMeta({
+          flag: 'host-overhead',
+          value: 'F',
+          description: 'host power (CPU, memory, network) as a factor on accelerator power (default 1, range 1-1.43)',
+        }),
       ),
     pue: pueField.optional(),
     ...GridInput,
@@ -126,6 +135,8 @@ const CarbonSchema = z.object({ co2eT: z.number(), co2eRangeT: RangeSchema, grid
 export const TrainingEstimateSchema = z.object({
   formula: z.string(),
   hardware: z.string(),
+  /** Where the hardware runs: a home PC (PUE 1, power-supply loss) or a data centre (PUE). */
+  profile: z.enum(['home', 'data-centre']),
   gpuHours: z.number(),
   gpuHoursRange: RangeSchema,
   energyMWh: z.number(),
@@ -162,24 +173,49 @@ export const InferenceEstimateSchema = z.object({
 export type InferenceEstimateResult = z.infer<typeof InferenceEstimateSchema>
 
 export const ComparisonSchema = z.object({
-  period: z.object({ sinceMs: z.number(), untilMs: z.number(), energyKWh: z.number(), co2eKg: z.number().nullable(), durationS: z.number() }),
+  period: z.object({
+    sinceMs: z.number(),
+    untilMs: z.number(),
+    energyKWh: z.number(),
+    energyRangeKWh: RangeSchema,
+    co2eKg: z.number().nullable(),
+    co2eRangeKg: RangeSchema.nullable(),
+    durationS: z.number(),
+  }),
   training: z.array(
     z.object({
       runId: z.string(),
       model: z.string(),
       runEnergyKWh: z.number().nullable(),
+      /** A published energy is a point; one derived without a published PUE reaches up to a data centre's. */
+      runEnergyRangeKWh: RangeSchema.nullable(),
       energyHow: z.string(),
       energyRatio: z.number().nullable(),
+      energyRatioRange: RangeSchema.nullable(),
       yearsToEqual: z.number().nullable(),
+      /** Null when your energy's low end is 0 (no upper bound). */
+      yearsToEqualRange: RangeSchema.nullable(),
       runCo2eT: z.number().nullable(),
       co2eScope: z.string().nullable(),
       co2eRatio: z.number().nullable(),
+      co2eRatioRange: RangeSchema.nullable(),
       /** The run's training energy shared over `queries` queries, Wh each. */
       amortisedWhPerQuery: z.number().nullable(),
     }),
   ),
-  inference: z.array(z.object({ figureId: z.string(), subject: z.string(), per: z.string(), equivalentCount: z.number().nullable(), boundary: z.string() })),
-  equivalences: z.array(z.object({ factorId: z.string(), label: z.string(), amount: z.number(), unit: z.string(), basis: z.enum(['energy', 'co2e']) })),
+  inference: z.array(
+    z.object({
+      figureId: z.string(),
+      subject: z.string(),
+      per: z.string(),
+      equivalentCount: z.number().nullable(),
+      equivalentCountRange: RangeSchema.nullable(),
+      boundary: z.string(),
+    }),
+  ),
+  equivalences: z.array(
+    z.object({ factorId: z.string(), label: z.string(), amount: z.number(), amountRange: RangeSchema, unit: z.string(), basis: z.enum(['energy', 'co2e']) }),
+  ),
   queries: z.number(),
   dataPack: z.object({ version: z.string(), date: z.string() }),
 })

@@ -100,6 +100,30 @@ export const WholePcSchema = z.object({
 })
 export type WholePc = z.infer<typeof WholePcSchema>
 
+/**
+ * The GPUs' manufacturing (embodied) carbon allotted to a period, apart from the operational
+ * figure: cradle-to-gate CO2e × time in the period ÷ lifetime, per GPU.
+ */
+export const EmbodiedSchema = z.object({
+  co2eKg: z.number(),
+  co2eRangeKg: RangeSchema,
+  /** The lifetime the manufacturing carbon is spread over (the user's or the data set's). */
+  lifetime: FactorSchema,
+  devices: z.array(
+    z.object({
+      deviceId: z.string(),
+      name: z.string(),
+      /** The device's cradle-to-gate figure (a data-set LCA, a proxy, or the user's own). */
+      factor: FactorSchema,
+      /** Time in the period: first to last reading, s. */
+      spanS: z.number(),
+      co2eKg: z.number(),
+      co2eRangeKg: RangeSchema,
+    }),
+  ),
+})
+export type Embodied = z.infer<typeof EmbodiedSchema>
+
 /** Energy and footprint over a period. */
 export const ReportSchema = z.object({
   sinceMs: z.number(),
@@ -112,6 +136,8 @@ export const ReportSchema = z.object({
   footprint: FootprintSchema,
   /** The whole PC at the wall: measured parts, the rest of the system and the power supply's loss (null until the rest is set). */
   wholePc: WholePcSchema.nullable(),
+  /** The GPUs' manufacturing carbon allotted to the period (null without a GPU): never added to the operational CO2e. */
+  embodied: EmbodiedSchema.nullable(),
   /** Energy above each device's idle baseline, J (devices without one count whole); null when no device has a baseline yet. */
   aboveIdleEnergyJ: z.number().nullable(),
   /** The idle baselines used, per device, and how each is known. */

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { EpochMsSchema } from './bounds.ts'
 import { cliMeta } from './cli-meta.ts'
-import { ReportSchema } from './footprint.ts'
+import { RangeSchema, ReportSchema } from './footprint.ts'
 
 /** A period [sinceMs, untilMs): typed on the command line as ISO 8601 dates or times. */
 export const PeriodFields = {
@@ -27,13 +27,23 @@ export const HistoryRequestSchema = z
   .refine((r) => r.untilMs > r.sinceMs, { message: 'request.until-before-since', path: ['untilMs'] })
   .refine((r) => r.untilMs - r.sinceMs <= 400 * 86_400_000, { message: 'request.range-too-long', path: ['untilMs'] })
 
-const DeviceBucketSchema = z.object({ deviceId: z.string(), energyJ: z.number(), meanPowerW: z.number().nullable(), maxPowerW: z.number().nullable() })
+const DeviceBucketSchema = z.object({
+  deviceId: z.string(),
+  energyJ: z.number(),
+  energyRangeKWh: RangeSchema,
+  meanPowerW: z.number().nullable(),
+  maxPowerW: z.number().nullable(),
+})
 
 export const HistoryBucketSchema = z.object({
   startMs: z.number(),
   energyJ: z.number(),
+  /** Each device's measurement range applied to its share. */
+  energyRangeKWh: RangeSchema,
   co2eKg: z.number().nullable(),
+  co2eRangeKg: RangeSchema.nullable(),
   cost: z.number().nullable(),
+  costRange: RangeSchema.nullable(),
   /** Time-weighted over the integrated time of the bucket. */
   meanPowerW: z.number().nullable(),
   maxPowerW: z.number().nullable(),

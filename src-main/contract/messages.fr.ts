@@ -52,21 +52,53 @@ export const MESSAGES_FR: Readonly<Record<MessageCode, string>> = {
   'scenario.no-grid': 'champ « {field} » : pas de chiffre de réseau pour « {iso3} »',
   'scenario.pack-lacks-cloud': 'le jeu de données {version} n’a pas les facteurs PUE/WUE du cloud',
 
-  'lever.distillation': 'énergie × paramètres actifs élève/enseignant = × {student}/{teacher} (une passe avant ≈ 2N FLOPs par jeton)',
+  'lever.distillation':
+    'servir l’élève : énergie par jeton × paramètres actifs élève/enseignant = × {student}/{teacher} = × {ratio} (2N FLOP et N poids lus par jeton)',
+  'lever.distillation-training':
+    'entraîner l’élève : son propre entraînement (N_é/N_e = {student}/{teacher}) + l’enseignant annotant le corpus de distillation (2·N_e·D_distill ÷ 6·N_e·D = {teacherShare}) = × {ratio} ; l’enseignant existe déjà',
+  'lever.distillation-training-with-teacher':
+    'entraîner l’élève : son propre entraînement ({student}/{teacher}) + l’enseignant annotant le corpus ({teacherShare}) + l’entraînement de l’enseignant lui-même (1) = × {ratio}',
+  'lever.quantization-fp8-training':
+    'entraînement FP8 au lieu de BF16 : énergie × 1 ÷ accélération de bout en bout ({speedup}×) = × {ratio} (puissance de la carte supposée constante)',
+  'lever.hardware-bandwidth':
+    'décodage limité par la mémoire : énergie × (bande passante mémoire par W de {from}) ÷ (celle de {to}) = × {ratio} (mêmes jetons, TDP comme puissance)',
+  'lever.local-batch-1':
+    'en local : décodage par lot de 1 au lieu d’un service par lots, énergie × {gain} (ML.ENERGY, lot 8 → 64) ; votre PC (PUE 1, une alimentation à {psu} % de rendement), pas d’eau de refroidissement, votre réseau et votre prix',
+  'lever.cloud-batched':
+    'cloud : un service par lots consomme {gain}× moins d’énergie par jeton qu’un décodage par lot de 1 (ML.ENERGY, lot 8 → 64 : une borne basse) ; PUE {pue}, eau sur site {wue} L/kWh',
+  'lever.not-for-workload': 'champ « {field} » : le levier {lever} ne s’applique pas à une charge de type {workload}',
+  'lever.measured-inference-only': 'champ « {field} » : les rapports mesurés sont des énergies par jeton : ils ne s’appliquent qu’à l’inférence',
+  'lever.needs-baseline-tokens': 'champ « {field} » : la référence n’a pas de jetons d’entraînement auxquels comparer le corpus de distillation',
+  'lever.quantization-training-fp8':
+    'champ « {field} » : en entraînement, quantifier signifie entraîner en basse précision ; seul BF16 → FP8 (16 → 8 bits) a un facteur cité',
+  'lever.needs-pretrain-params': 'champ « {field} » : donnez les paramètres du modèle dont ce pré-entraînement est remplacé (la référence n’en a pas)',
+  'lever.needs-pretrain-tokens': 'champ « {field} » : donnez les jetons du pré-entraînement remplacé (la référence n’en a pas)',
+  'lever.finetune-not-smaller': 'champ « {field} » : un affinage utilise moins de jetons que le pré-entraînement qu’il remplace',
+  'lever.student-not-smaller': 'champ « {field} » : l’élève doit être plus petit que son enseignant',
+  'lever.bits-not-fewer': 'champ « {field} » : quantifier, c’est avoir moins de bits après qu’avant',
+  'lever.location-already': 'champ « {field} » : la charge y est déjà ({to})',
+  'scenario.hardware-without-bandwidth':
+    'champ « {field} » : les deux appareils doivent avoir une bande passante mémoire publiée (le décodage est limité par la mémoire)',
+  'scenario.note-home': 'PC domestique : PUE 1 ; pertes de l’alimentation × {facility} ({low}-{high}).',
+  'scenario.note-data-centre': 'Centre de données : PUE {facility} ({low}-{high}).',
+  'scenario.note-run-site-pue': 'L’entraînement n’a publié aucun PUE : celui de votre site ({pue}) est utilisé.',
+  'scenario.note-run-implied-grid':
+    'L’entraînement a publié {co2e} t CO2e et aucune intensité du réseau : {mwh} MWh impliquent {grid} g CO2e/kWh, retenus comme son réseau : la référence est le chiffre publié.',
+  'scenario.note-run-published-co2e': 'CO2e publié de l’entraînement : {co2e} t ({scope}).',
   'lever.measured': 'mesuré sur ce PC : énergie × Wh par 1 000 jetons de {to} ÷ celle de {from} = × {toWh}/{fromWh} = × {ratio}',
   'lever.measured-basis': 'Vos propres mesures (Mesurer mon modèle), toutes deux sur {devices}.',
   'lever.measured-other-devices':
     'Vos propres mesures, mais sur des appareils différents ({devices} contre {other}) : le rapport mêle le modèle et le matériel.',
   'scenario.no-measurement': 'aucune mesure de modèle n°{id} n’est enregistrée (mesurez d’abord le modèle, ou choisissez-en une autre)',
   'lever.quantization':
-    'décodage limité par la mémoire : énergie × bits après/avant = × {to}/{from} (un maximum du gain : les phases limitées par le calcul, comme le traitement du prompt, gagnent moins)',
-  'lever.finetune': 'énergie × ({k}·N·D_affinage) ÷ (6·N·D_préentraînement) = × {share}',
+    'le décodage limité par la mémoire lit chaque poids une fois par jeton : énergie × bits après/avant = × {to}/{from} = × {ratio} au mieux ; jusqu’à × {high} si la moitié de l’énergie (attention, cache KV, déquantification) ne diminue pas',
+  'lever.finetune': 'FLOP {k}·N·D de l’affinage ÷ 6·N·D du pré-entraînement = ({k} × {n} Md × {d} Md) ÷ (6 × {n0} Md × {d0} Md) = × {share}',
   'lever.pue': 'énergie du site = énergie informatique × PUE {pue}',
-  'lever.grid': 'intensité du réseau = moyenne annuelle Ember pour {iso3} : {grid} g CO2e/kWh',
+  'lever.grid': 'intensité du réseau de {from} à {grid} g CO2e/kWh (moyenne annuelle Ember pour {iso3}, ±10 %)',
   'lever.renewable-share': 'méthode marché : intensité du réseau × (1 − {percent} % couverts par des contrats renouvelables)',
-  'lever.hardware': 'énergie × (FLOP/s de crête par W de {from}) ÷ (celui de {to}) = × {ratio} (même travail, même utilisation, TDP comme puissance)',
-  'lever.time-shift': 'intensité du réseau à l’heure choisie = {grid} g CO2e/kWh (votre chiffre : Wattprint n’inclut pas de données horaires)',
-  'lever.local': 'local : PUE 1, pas d’eau de refroidissement, votre réseau et votre prix',
+  'lever.hardware': 'calcul : énergie × (FLOP/s crête par W de {from}) ÷ (celui de {to}) = × {ratio} (même travail, même utilisation, TDP comme puissance)',
+  'lever.time-shift': 'intensité du réseau de {from} à {grid} g CO2e/kWh à l’heure choisie (votre valeur : Wattprint n’inclut aucune donnée horaire)',
+  'lever.local': 'en local : votre PC (PUE 1, une alimentation à {psu} % de rendement), pas d’eau de refroidissement, votre réseau et votre prix',
   'lever.cloud': 'cloud : PUE {pue}, eau sur site {wue} L/kWh',
   'cite.user-figure': 'Votre propre chiffre (par ex. de votre fournisseur ou d’une carte du réseau en direct)',
   'cite.user-settings': 'Vos réglages',
@@ -77,7 +109,8 @@ export const MESSAGES_FR: Readonly<Record<MessageCode, string>> = {
   'scenario.note-run-published': 'Énergie de référence : les {mwh} MWh publiés de l’entraînement.',
   'scenario.note-run-derived': 'Énergie de référence déduite, non publiée comme énergie : {hours} heures-accélérateur × {powerW} W × PUE {pue} = {mwh} MWh.',
   'scenario.note-run-pue': 'PUE publié de l’entraînement : {pue}.',
-  'scenario.note-run-no-pue': 'L’entraînement ne publie pas de PUE : 1 est supposé.',
+  'scenario.note-run-no-pue':
+    'L’entraînement ne publie pas de PUE : la plage des centres de données est utilisée, {pue} ({low}-{high} : des hyperscalers à la moyenne du secteur).',
   'scenario.note-run-grid': 'Intensité du réseau publiée par l’entraînement : {grid} g CO2e/kWh.',
   'scenario.note-run-site-grid': 'L’entraînement ne publie pas d’intensité du réseau : celle de votre site ({grid} g CO2e/kWh) est utilisée.',
   'scenario.label-measured': 'Mesuré du {since} au {until}',
@@ -97,6 +130,8 @@ export const MESSAGES_FR: Readonly<Record<MessageCode, string>> = {
   'factor.price-user': 'Prix de l’électricité que vous avez saisi',
   'factor.price-user-note': 'Réglé dans les Réglages : un prix fixe par kWh.',
   'factor.price-tou': 'Tarif heures pleines/creuses saisi (prix effectif sur la période)',
+  'factor.embodied-user': 'Carbone de fabrication de votre GPU (votre chiffre)',
+  'factor.lifetime-user': 'Durée de vie du GPU que vous avez saisie',
   'factor.psu-user': "Rendement de l'alimentation que vous avez saisi",
   'factor.psu-user-note': 'Réglé dans Paramètres (étiquette ou test de votre alimentation : 80 PLUS Gold fait environ 90 % à mi-charge).',
   'factor.rest-of-system': 'Reste du PC (mesuré par aucune source)',

@@ -96,7 +96,7 @@ export type Hardware = z.infer<typeof HardwareSchema>
 /** A factor with its uncertainty: PUE, WUE, water intensity of electricity, equivalences… */
 export const ReferenceFactorSchema = z.strictObject({
   ...base,
-  category: z.enum(['pue', 'wue', 'electricity-water', 'equivalence', 'inference-share', 'measurement']),
+  category: z.enum(['pue', 'wue', 'electricity-water', 'equivalence', 'inference-share', 'measurement', 'embodied']),
   label: z.string(),
   value: z.number().min(-1e12).max(1e12),
   unit: z.string(),

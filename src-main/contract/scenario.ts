@@ -11,21 +11,46 @@ import { CurrencySchema, Iso3Schema } from './settings.ts'
  */
 export const MeasuredPairSchema = z.strictObject({ fromId: z.number().int().positive(), toId: z.number().int().positive() })
 
+/** What a workload is: the levers that apply differ (quantisation is an inference lever, fine-tuning a training one). */
+export const WorkloadKindSchema = z.enum(['training', 'finetune', 'inference'])
+export type WorkloadKind = z.infer<typeof WorkloadKindSchema>
+
 export const LeverSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('distillation'), teacherParamsB: ParamsBSchema, studentParamsB: ParamsBSchema, measured: MeasuredPairSchema.optional() }),
-  z.strictObject({
-    type: z.literal('quantization'),
-    fromBits: z.number().min(1).max(32),
-    toBits: z.number().min(1).max(32),
-    measured: MeasuredPairSchema.optional(),
-  }),
-  z.strictObject({
-    type: z.literal('finetune-instead-of-pretrain'),
-    paramsB: ParamsBSchema,
-    finetuneTokensB: TokensBSchema,
-    pretrainTokensB: TokensBSchema,
-    method: z.enum(['full', 'lora', 'qlora']),
-  }),
+  z
+    .strictObject({
+      type: z.literal('distillation'),
+      teacherParamsB: ParamsBSchema,
+      studentParamsB: ParamsBSchema,
+      /** Tokens the teacher labels for the student (training only), billions; default: the baseline's training tokens. */
+      distillTokensB: TokensBSchema.optional(),
+      /** Training only: the teacher exists already (its training is not counted again); false adds it. */
+      teacherAlreadyTrained: z.boolean().default(true),
+      measured: MeasuredPairSchema.optional(),
+    })
+    .refine((l) => l.studentParamsB < l.teacherParamsB, { message: 'lever.student-not-smaller', path: ['studentParamsB'] }),
+  z
+    .strictObject({
+      type: z.literal('quantization'),
+      fromBits: z.number().min(1).max(32),
+      toBits: z.number().min(1).max(32),
+      measured: MeasuredPairSchema.optional(),
+    })
+    .refine((l) => l.toBits < l.fromBits, { message: 'lever.bits-not-fewer', path: ['toBits'] }),
+  z
+    .strictObject({
+      type: z.literal('finetune-instead-of-pretrain'),
+      /** The model that is fine-tuned, billions of active parameters. */
+      paramsB: ParamsBSchema,
+      finetuneTokensB: TokensBSchema,
+      /** The pre-training it replaces: default the baseline run's own tokens and parameters. */
+      pretrainTokensB: TokensBSchema.optional(),
+      pretrainParamsB: ParamsBSchema.optional(),
+      method: z.enum(['full', 'lora', 'qlora']),
+    })
+    .refine((l) => l.pretrainTokensB === undefined || l.finetuneTokensB < l.pretrainTokensB, {
+      message: 'lever.finetune-not-smaller',
+      path: ['finetuneTokensB'],
+    }),
   z.strictObject({ type: z.literal('pue'), pue: z.number().min(1).max(3) }),
   z.strictObject({ type: z.literal('grid'), countryIso3: Iso3Schema }),
   z.strictObject({ type: z.literal('renewable-share'), percent: z.number().min(0).max(100) }),
@@ -35,7 +60,12 @@ export const LeverSchema = z.discriminatedUnion('type', [
     /** Grid intensity at the cleaner hour, g CO2e/kWh (from the supplier or a live map: not bundled). */
     gCo2ePerKWh: z.number().min(0).max(2000),
   }),
-  z.strictObject({ type: z.literal('location'), to: z.enum(['local', 'cloud']) }),
+  z.strictObject({
+    type: z.literal('location'),
+    to: z.enum(['local', 'cloud']),
+    /** The cloud region's country (its grid); default the site's. */
+    countryIso3: Iso3Schema.optional(),
+  }),
 ])
 export type Lever = z.infer<typeof LeverSchema>
 
@@ -52,12 +82,17 @@ export const SiteSchema = z.strictObject({
 export type Site = z.infer<typeof SiteSchema>
 
 export const BaselineSchema = z.discriminatedUnion('kind', [
-  /** Energy at the IT equipment (GPU + host), kWh. */
-  z.strictObject({ kind: z.literal('energy'), label: z.string().max(200).default('Baseline'), itEnergyKWh: EnergyKWhSchema }),
+  /** Energy at the IT equipment (GPU + host), kWh, and what it was spent on. */
+  z.strictObject({
+    kind: z.literal('energy'),
+    label: z.string().max(200).default('Baseline'),
+    itEnergyKWh: EnergyKWhSchema,
+    workload: WorkloadKindSchema.default('inference'),
+  }),
   /** A published training run from the data set, by id. */
   z.strictObject({ kind: z.literal('training-run'), runId: IdSchema }),
   /** What Wattprint measured over a period (ISO 8601 dates). */
-  z.strictObject({ kind: z.literal('measured'), since: z.string().max(40), until: z.string().max(40) }),
+  z.strictObject({ kind: z.literal('measured'), since: z.string().max(40), until: z.string().max(40), workload: WorkloadKindSchema.default('inference') }),
   /** A fine-tune, estimated from FLOPs (6N per token full, 4N LoRA/QLoRA) on a device of the data set. */
   z.strictObject({
     kind: z.literal('finetune'),
@@ -87,13 +122,28 @@ export const ScenarioSchema = z.strictObject({
 export type Scenario = z.infer<typeof ScenarioSchema>
 export type ScenarioInput = z.input<typeof ScenarioSchema>
 
-const OutcomeSchema = z.object({ energyKWh: z.number(), co2eKg: z.number(), waterL: z.number(), cost: z.number().nullable() })
+const RangePair = z.tuple([z.number(), z.number()])
+/** The four figures of a workload, each with its range (low, high) from every input's documented range. */
+const OutcomeSchema = z.object({
+  energyKWh: z.number(),
+  co2eKg: z.number(),
+  waterL: z.number(),
+  cost: z.number().nullable(),
+  range: z.object({ energyKWh: RangePair, co2eKg: RangePair, waterL: RangePair, cost: RangePair.nullable() }),
+})
 
 export const ScenarioResultSchema = z.object({
   name: z.string(),
   currency: z.string(),
   /** What the baseline is, as a sentence (a user's or a data set's own label comes as the `text` message). */
-  baseline: z.object({ label: MessageSchema, outcome: OutcomeSchema, workload: z.record(z.string(), z.number().nullable()) }),
+  baseline: z.object({
+    label: MessageSchema,
+    outcome: OutcomeSchema,
+    workload: z.record(z.string(), z.number().nullable()),
+    /** What the workload is, and whether it runs at home (PUE 1, a power supply) or in a data centre (a PUE). */
+    kind: WorkloadKindSchema,
+    profile: z.enum(['home', 'data-centre']),
+  }),
   variants: z.array(
     z.object({
       name: z.string(),
@@ -101,6 +151,8 @@ export const ScenarioResultSchema = z.object({
       delta: OutcomeSchema,
       /** Change against the baseline, percent; null where the baseline is 0 or unknown. */
       deltaPct: z.object({ energyKWh: z.number().nullable(), co2eKg: z.number().nullable(), waterL: z.number().nullable(), cost: z.number().nullable() }),
+      /** The ranges of the percent changes (the levers' own ranges; what the baseline and the variant share cancels). */
+      deltaPctRange: z.object({ energyKWh: RangePair.nullable(), co2eKg: RangePair.nullable(), waterL: RangePair.nullable(), cost: RangePair.nullable() }),
       /** Each lever applied, in order: its formula as a sentence, and what it rests on. */
       steps: z.array(
         z.object({

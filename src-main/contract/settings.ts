@@ -75,6 +75,10 @@ export const SettingsSchema = z.strictObject({
   restOfSystemFrom: RestOfSystemFromSchema,
   /** Power supply efficiency (0.5-0.99); null: the data set's 80 PLUS figure. */
   psuEfficiency: z.number().min(0.5).max(0.99).nullable(),
+  /** Years a GPU's manufacturing carbon is spread over; null: the data set's (4, Boavizta's default). */
+  embodiedLifetimeYears: z.number().min(1).max(20).nullable(),
+  /** Your GPU's own cradle-to-gate figure, kg CO2e (a manufacturer's PCF); null: the data set's LCA or proxy. */
+  gpuEmbodiedKg: z.number().min(1).max(10_000).nullable(),
   /** Look for local inference servers (Ollama, llama.cpp, vLLM on their usual loopback ports) and count their tokens, passively. */
   watchLocalServers: z.boolean(),
 })

@@ -6,11 +6,14 @@ import type { DataPack, Hardware } from '../contract/reference.ts'
 import { amortisedPerQueryWh, compareWithInference, compareWithTraining, equivalences } from './comparisons.ts'
 import {
   compareFinetune,
+  facilityAssumption,
   flopsPerTokenFactor,
   inferenceFromMeasurement,
   inferenceFromModel,
   trainingFromFlops,
   trainingFromGpuHours,
+  profileOf,
+  type Profile,
   type TrainingEstimate,
 } from './estimators.ts'
 import { rangeOf } from './footprint.ts'
@@ -33,11 +36,12 @@ export function gridForEstimate(req: { gridGCo2ePerKWh?: number | undefined; cou
 
 const tonnes = (kWh: number, gPerKWh: number): number => (kWh * gPerKWh) / 1e6
 
-function withCarbon(estimate: TrainingEstimate, hardware: Hardware, grid: Factor, gridGiven: boolean): TrainingEstimateResult {
+function withCarbon(estimate: TrainingEstimate, hardware: Hardware, profile: Profile, grid: Factor, gridGiven: boolean): TrainingEstimateResult {
   const [gl, gh] = rangeOf(grid)
   return {
     formula: `${estimate.formula}; CO2e = energy × grid intensity`,
     hardware: hardware.name,
+    profile,
     gpuHours: estimate.gpuHours,
     gpuHoursRange: estimate.gpuHoursRange,
     energyMWh: estimate.energyKWh / 1000,
@@ -78,13 +82,20 @@ export interface TrainingRequest {
 
 const defined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
 
-/** Training energy and CO2e, from accelerator-hours or from 6·N·D. */
-export function estimateTraining(req: TrainingRequest, pack: DataPack, flopsPerParamToken = 6): TrainingEstimateResult {
+/**
+ * Training energy and CO2e, from accelerator-hours or from 6·N·D. Consumer and workstation cards get
+ * the home profile (PUE 1, the power supply's loss `psu`), data-centre parts the data-centre PUE
+ * range: the same rule as the What-if explorer's baselines.
+ */
+export function estimateTraining(req: TrainingRequest, pack: DataPack, psu: Factor, flopsPerParamToken = 6): TrainingEstimateResult {
   const hw = hardwareById(pack, req.hardwareId)
   const grid = gridForEstimate(req)
   const gridGiven = req.gridGCo2ePerKWh !== undefined || req.countryIso3 !== undefined
-  const common = defined({ powerW: req.powerW, hostOverhead: req.hostOverhead, pue: req.pue })
-  if (req.gpuHours !== undefined) return withCarbon(trainingFromGpuHours({ gpuHours: req.gpuHours, tdpW: hw.tdpW, ...common }), hw, grid, gridGiven)
+  const profile = profileOf(hw.kind)
+  const [psuLow, psuHigh] = rangeOf(psu)
+  const facility = facilityAssumption(profile, req.pue, { value: psu.value, low: psuLow, high: psuHigh, source: psu.source })
+  const common = { ...defined({ powerW: req.powerW, hostOverhead: req.hostOverhead }), facility }
+  if (req.gpuHours !== undefined) return withCarbon(trainingFromGpuHours({ gpuHours: req.gpuHours, tdpW: hw.tdpW, ...common }), hw, profile, grid, gridGiven)
   if (req.paramsB === undefined || req.tokensB === undefined) throw badInput('request.needs-training-work', {}, 'gpuHours')
   if (hw.denseTflops === null) throw badInput('estimate.no-flops', { name: hw.name }, 'hardwareId')
   const flops = trainingFromFlops({
@@ -96,7 +107,7 @@ export function estimateTraining(req: TrainingRequest, pack: DataPack, flopsPerP
     ...common,
     ...defined({ mfu: req.mfu }),
   })
-  return withCarbon(flops, hw, grid, gridGiven)
+  return withCarbon(flops, hw, profile, grid, gridGiven)
 }
 
 export function estimateFinetune(
@@ -112,6 +123,7 @@ export function estimateFinetune(
     countryIso3?: string | undefined
   },
   pack: DataPack,
+  psu: Factor,
 ): FinetuneEstimateResult {
   const c = compareFinetune({ activeParamsB: req.paramsB, finetuneTokensB: req.tokensB, pretrainTokensB: req.pretrainTokensB, method: req.method })
   const base = {
@@ -127,8 +139,8 @@ export function estimateFinetune(
     finetuneFlops: c.finetuneFlops,
     pretrainFlops: c.pretrainFlops,
     shareOfPretraining: c.shareOfPretraining,
-    finetune: estimateTraining({ ...base, tokensB: req.tokensB }, pack, flopsPerTokenFactor(req.method)),
-    pretrain: estimateTraining({ ...base, tokensB: req.pretrainTokensB }, pack, 6),
+    finetune: estimateTraining({ ...base, tokensB: req.tokensB }, pack, psu, flopsPerTokenFactor(req.method)),
+    pretrain: estimateTraining({ ...base, tokensB: req.pretrainTokensB }, pack, psu, 6),
     notes: c.notes,
     sources: c.sources,
   }
@@ -180,12 +192,8 @@ export function estimateInference(
 }
 
 /** A period of your usage beside every training run and inference figure, with equivalences. */
-export function comparePeriod(
-  period: { sinceMs: number; untilMs: number; energyKWh: number; co2eKg: number | null; durationS: number },
-  pack: DataPack,
-  queries: number,
-): ComparisonResult {
-  const usage = { energyKWh: period.energyKWh, co2eKg: period.co2eKg, durationS: period.durationS }
+export function comparePeriod(period: ComparisonResult['period'], pack: DataPack, queries: number): ComparisonResult {
+  const usage = period
   return {
     period,
     training: pack.trainingRuns.map((run) => ({ ...compareWithTraining(usage, run), amortisedWhPerQuery: amortisedPerQueryWh(run, queries) })),

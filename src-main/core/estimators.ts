@@ -55,6 +55,40 @@ export interface GpuHoursInput {
   tdpW: number
   hostOverhead?: number
   pue?: number
+  /** IT → metered energy, when not a data centre's PUE (a home PC's power supply): see facilityAssumption. */
+  facility?: Assumption
+}
+
+/** Where a workload runs: a home PC (PUE 1, its power supply's loss) or a data centre (a PUE). */
+export type Profile = 'home' | 'data-centre'
+
+/** Consumer and workstation cards run at home; data-centre parts in a data centre. */
+export function profileOf(kind: 'datacenter' | 'workstation' | 'consumer'): Profile {
+  return kind === 'datacenter' ? 'data-centre' : 'home'
+}
+
+/**
+ * The multiplier from IT energy to metered energy, as an assumption: a PUE given is used as is; in
+ * a data centre the default PUE range (1.1 hyperscale to 1.58 industry average); at home, PUE 1 and
+ * the power supply's loss (1 ÷ its efficiency, from the 80 PLUS figure or the user's own).
+ */
+export function facilityAssumption(
+  profile: Profile,
+  givenPue: number | undefined,
+  psu: { value: number; low: number; high: number; source: Source | null },
+): Assumption {
+  if (givenPue !== undefined) return assumption('pue', givenPue, DEFAULTS.pue, '×', WHY.pue)
+  if (profile === 'data-centre') return assumption('pue', undefined, DEFAULTS.pue, '×', WHY.pue)
+  return {
+    name: 'powerSupplyLoss',
+    value: 1 / psu.value,
+    low: 1 / psu.high,
+    high: 1 / psu.low,
+    unit: '×',
+    isDefault: true,
+    why: `Home PC: PUE 1; wall energy = parts' energy ÷ power-supply efficiency (${Math.round(psu.value * 100)} %, ${Math.round(psu.low * 100)}-${Math.round(psu.high * 100)} %).`,
+    source: psu.source,
+  }
 }
 
 /** Power/overhead/PUE defaults and ranges, each with why. */
@@ -95,10 +129,10 @@ function assumption(
 export function trainingFromGpuHours(input: GpuHoursInput): TrainingEstimate {
   const power = assumption('powerPerAcceleratorW', input.powerW, DEFAULTS.powerFractionOfTdp, 'W', WHY.power, input.tdpW)
   const host = assumption('hostOverhead', input.hostOverhead, DEFAULTS.hostOverhead, '×', WHY.hostOverhead)
-  const pue = assumption('pue', input.pue, DEFAULTS.pue, '×', WHY.pue)
+  const pue = input.facility ?? assumption('pue', input.pue, DEFAULTS.pue, '×', WHY.pue)
   const energy = (p: number, h: number, u: number): number => (input.gpuHours * p * h * u) / 1000
   return {
-    formula: 'energy (kWh) = accelerator-hours × power per accelerator (W) ÷ 1000 × host overhead × PUE',
+    formula: `energy (kWh) = accelerator-hours × power per accelerator (W) ÷ 1000 × host overhead × ${pue.name === 'pue' ? 'PUE' : 'power-supply loss (home PC, PUE 1)'}`,
     gpuHours: input.gpuHours,
     gpuHoursRange: [input.gpuHours, input.gpuHours],
     energyKWh: energy(power.value, host.value, pue.value),
@@ -113,6 +147,7 @@ export function trainingFromGpuHours(input: GpuHoursInput): TrainingEstimate {
 }
 
 export interface FlopsInput {
+  facility?: Assumption
   /** Parameters used per token, billions (active parameters for mixture-of-experts). */
   activeParamsB: number
   /** Training FLOPs per parameter per token: 6 for training, 4 for LoRA/QLoRA (frozen weights). */

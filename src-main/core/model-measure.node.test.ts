@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { energyInWindow, summarise, windowCovered } from './model-measure.ts'
+import { energyInWindow, measuredInWindow, summarise, windowCovered } from './model-measure.ts'
 
 const exact = { id: 'exact', label: 'exact', value: 1, unit: '×', year: null, origin: 'assumption' as const, source: null }
 const fivePct = { ...exact, id: 'five', low: 0.95, high: 1.05 }
@@ -14,6 +14,13 @@ describe('energy in a window', () => {
     expect(energyInWindow(iv, 0, 3000, new Set(['other']))).toBe(0)
     expect(windowCovered(iv, 2999, new Set(['g']))).toBe(true)
     expect(windowCovered(iv, 3001, new Set(['g']))).toBe(false)
+  })
+
+  it('says how much of the window readings cover, so idle is charged only for measured time', () => {
+    const iv = [1000, 2000, 3000].map((endMonoMs) => ({ deviceId: 'g', endMonoMs, durationS: 1, energyJ: 100 }))
+    // The window runs 1.5 s past the last reading: 2.5 s covered of 4 s.
+    expect(measuredInWindow(iv, 500, 4500)).toEqual({ energyJ: 250, coveredS: 2.5 })
+    expect(measuredInWindow(iv, 3000, 4000)).toEqual({ energyJ: 0, coveredS: 0 })
   })
 })
 

@@ -19,15 +19,31 @@ export interface TimedInterval {
  * interval takes its share). `devices` limits which devices count.
  */
 export function energyInWindow(intervals: readonly TimedInterval[], fromMs: number, toMs: number, devices?: ReadonlySet<string>): number {
-  let sum = 0
+  return measuredInWindow(intervals, fromMs, toMs, devices).energyJ
+}
+
+/**
+ * The energy of a window and how many seconds of it readings cover (summed over devices): idle
+ * is subtracted only for covered time, so a window whose tail has no reading yet is not charged
+ * idle power it never measured.
+ */
+export function measuredInWindow(
+  intervals: readonly TimedInterval[],
+  fromMs: number,
+  toMs: number,
+  devices?: ReadonlySet<string>,
+): { energyJ: number; coveredS: number } {
+  let energyJ = 0
+  let coveredMs = 0
   for (const iv of intervals) {
     if (devices && !devices.has(iv.deviceId)) continue
     const startMs = iv.endMonoMs - iv.durationS * 1000
     const overlapMs = Math.min(iv.endMonoMs, toMs) - Math.max(startMs, fromMs)
     if (overlapMs <= 0 || iv.durationS <= 0) continue
-    sum += iv.energyJ * (overlapMs / (iv.durationS * 1000))
+    energyJ += iv.energyJ * (overlapMs / (iv.durationS * 1000))
+    coveredMs += overlapMs
   }
-  return sum
+  return { energyJ, coveredS: coveredMs / 1000 }
 }
 
 /** Whether readings already cover the window up to `toMs` on every device (so its energy is complete). */

@@ -9,6 +9,7 @@ import { footprint, productRange, type FootprintContext, type MeasuredEnergy } f
 import { gridFactorFor, userWaterFactor } from './grid-factors.ts'
 import { measurementFactor, measurementIdFor } from './measurement.ts'
 import { tariffPriceFactor } from './tariff.ts'
+import { embodiedFigure } from './embodied.ts'
 import { wholePcFigure } from './whole-pc.ts'
 
 export interface DeviceTotals {
@@ -25,6 +26,8 @@ export interface DeviceTotals {
   /** Seconds covered by integrated intervals. */
   integratedS: number
   maxPowerW: number | null
+  /** First and last reading in the period, epoch ms (the store's; absent in hand-made totals). */
+  seenMs?: { first: number; last: number }
 }
 
 /** What the store knows about a period. */
@@ -127,6 +130,7 @@ export function buildReport(
     }),
     footprint: footprint(measured, context),
     wholePc: wholePcFigure(totals.devices, measured, settings, pack, context),
+    embodied: embodiedFigure(totals.devices, sinceMs, untilMs, settings, pack),
     // Devices without a baseline count whole: "above idle" is never smaller than what is known.
     aboveIdleEnergyJ: totals.devices.some((d) => idleOf.has(d.deviceId)) ? totals.devices.reduce((sum, d) => sum + (above(d) ?? d.energyJ), 0) : null,
     idle: [...extras.idle],

@@ -10,14 +10,14 @@ function setup(): DataPackStore {
   return new DataPackStore(openDatabase(join(tempDir(), 'packs.db')), bundledDataPack())
 }
 const bundled = bundledDataPack()
-const newer = (patch: object = {}): string => JSON.stringify({ ...bundled, version: '1.1.0', date: '2027-01-15', ...patch })
+const newer = (patch: object = {}): string => JSON.stringify({ ...bundled, version: '9.1.0', date: '2027-01-15', ...patch })
 
 describe('importing a newer reference data pack', () => {
   it('uses a valid newer pack, and reverts to the bundled one', () => {
     const store = setup()
     expect(store.status()).toMatchObject({ version: bundled.version, origin: 'bundled', history: [] })
     store.import(newer())
-    expect(store.active()).toMatchObject({ origin: 'imported', pack: { version: '1.1.0' } })
+    expect(store.active()).toMatchObject({ origin: 'imported', pack: { version: '9.1.0' } })
     store.revert()
     expect(store.status()).toMatchObject({ version: bundled.version, origin: 'bundled' })
     // Reverted, not deleted: the history keeps it.

@@ -36,18 +36,20 @@ type TotalsRow = {
   n: number
   gaps: number | null
   max_power_w: number | null
+  first_ms: number | null
+  last_ms: number | null
 }
 
 const RAW_TOTALS_SQL = `SELECT d.device_key, d.name, d.source, d.domain, d.method, sum(s.energy_j) AS energy_j,
     sum(CASE WHEN s.method = 1 THEN s.energy_j ELSE 0 END) AS counter_energy_j, sum(s.interval_s) AS integrated_s,
-    count(*) AS n, sum(s.gap) AS gaps, max(s.power_w) AS max_power_w
+    count(*) AS n, sum(s.gap) AS gaps, max(s.power_w) AS max_power_w, min(s.t_ms) AS first_ms, max(s.t_ms) AS last_ms
   FROM devices d CROSS JOIN samples s ON s.device_id = d.id
   WHERE s.t_ms >= ? AND s.t_ms < ? GROUP BY d.id`
 
 function rollupTotalsSql(table: 'rollup_minute' | 'rollup_hour'): string {
   return `SELECT d.device_key, d.name, d.source, d.domain, d.method, sum(r.energy_j) AS energy_j, sum(r.counter_energy_j) AS counter_energy_j,
       sum(r.integrated_s) AS integrated_s,
-      sum(r.samples) AS n, sum(r.gaps) AS gaps, max(r.max_power_w) AS max_power_w
+      sum(r.samples) AS n, sum(r.gaps) AS gaps, max(r.max_power_w) AS max_power_w, min(r.bucket_ms) AS first_ms, max(r.bucket_ms) AS last_ms
     FROM ${table} r JOIN devices d ON d.id = r.device_id
     WHERE r.bucket_ms >= ? AND r.bucket_ms < ? GROUP BY d.id`
 }
@@ -189,6 +191,10 @@ export class SampleStore implements Sink {
         t.counterEnergyJ += r.counter_energy_j ?? 0
         t.integratedS += r.integrated_s ?? 0
         if (r.max_power_w !== null) t.maxPowerW = Math.max(t.maxPowerW ?? r.max_power_w, r.max_power_w)
+        // A rollup row's time is its bucket's start: good to the bucket for the span a device was seen.
+        if (r.first_ms !== null && r.last_ms !== null) {
+          t.seenMs = { first: Math.min(t.seenMs?.first ?? r.first_ms, r.first_ms), last: Math.max(t.seenMs?.last ?? r.last_ms, r.last_ms) }
+        }
         perDevice.set(r.device_key, t)
         samples += r.n
         gaps += r.gaps ?? 0

@@ -1,6 +1,6 @@
-import type { EnergyPart, Footprint, Report } from '../../src-main/contract/footprint.ts'
+import type { Embodied, EnergyPart, Footprint, Report } from '../../src-main/contract/footprint.ts'
 import type { Factor } from '../../src-main/contract/provenance.ts'
-import { energyText } from '../format.ts'
+import { energyText, massText } from '../format.ts'
 import type { Explanation } from './FactorDialog.vue'
 
 type Translate = (key: string, params?: Record<string, unknown>) => string
@@ -60,3 +60,24 @@ export function deviceEnergyInputs(report: Report, t: Translate, locale: string)
 /** The formula of measured energy: counter differences where a device has one, the trapezoid of sampled power otherwise. */
 export const MEASURED_ENERGY_FORMULA =
   'E = Σ over devices: counter(tₙ) − counter(t₀) where the device has an energy counter, else Σ ½·(Pᵢ₋₁ + Pᵢ)·(tᵢ − tᵢ₋₁); 1 kWh = 3.6 MJ'
+
+/** The "How is this computed?" panel of the GPUs' manufacturing carbon allotted to a period. */
+export function explainEmbodied(e: Embodied, t: Translate, locale: string): Explanation {
+  // The time in the period in the unit that reads: days, else hours, else minutes.
+  const span = (s: number): string => {
+    const [value, unit] = s >= 86_400 ? [s / 86_400, 'day'] : s >= 3600 ? [s / 3600, 'hour'] : [s / 60, 'minute']
+    return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long', maximumFractionDigits: 1 }).format(value)
+  }
+  return {
+    title: t('embodied.title'),
+    formula: t('embodied.formula'),
+    inputs: [
+      ...e.devices.map((d) => ({
+        label: d.name,
+        value: t('embodied.deviceInput', { kg: d.factor.value, span: span(d.spanS), share: massText(d.co2eKg, locale) }),
+      })),
+      { label: t('embodied.lifetime'), value: `${e.lifetime.value} ${t('embodied.years')}` },
+    ],
+    factors: [...new Map(e.devices.map((d) => [d.factor.id, d.factor])).values(), e.lifetime],
+  }
+}

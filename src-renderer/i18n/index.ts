@@ -1,15 +1,9 @@
 import { createI18n, useI18n } from 'vue-i18n'
-import { MESSAGES_EN } from '../../src-main/contract/messages.en.ts'
-import { MESSAGES_FR } from '../../src-main/contract/messages.fr.ts'
 import type { Message } from '../../src-main/contract/messages.ts'
-import { en } from './en.ts'
-import { fr } from './fr.ts'
+import { messages } from './catalogue.ts'
 
 export type Language = 'en' | 'fr'
 
-// The main process's sentences (errors, statuses, formulas) come as codes: their catalogue is
-// the contract's, under `msg`, beside the renderer's own strings.
-const messages = { en: { ...en, msg: MESSAGES_EN as Readonly<Record<string, string>> }, fr: { ...fr, msg: MESSAGES_FR as Readonly<Record<string, string>> } }
 type Messages = (typeof messages)['en']
 
 export const i18n = createI18n<[Messages], Language>({

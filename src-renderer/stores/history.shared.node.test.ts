@@ -28,18 +28,24 @@ describe('CSV export', () => {
         {
           startMs: 0,
           energyJ: joulesFromKWh(1),
+          energyRangeKWh: [0.9, 1.1],
           co2eKg: 0.4,
+          co2eRangeKg: [0.3, 0.5],
           cost: null,
+          costRange: null,
           meanPowerW: 1000,
           maxPowerW: 1200,
           samples: 3600,
           gaps: 0,
-          devices: [{ deviceId: 'GPU-1', energyJ: joulesFromKWh(1), meanPowerW: 1000, maxPowerW: 1200 }],
+          devices: [{ deviceId: 'GPU-1', energyJ: joulesFromKWh(1), energyRangeKWh: [0.9, 1.1], meanPowerW: 1000, maxPowerW: 1200 }],
         },
       ],
       report: {} as never,
       previous: null,
     })
-    expect(csv.split('\n')[1]).toBe('1970-01-01T00:00:00.000Z,GPU-1,"RTX 4090, ""main""",1,0.4,,1000,1200,3600,0')
+    expect(csv.split('\n')[0]).toMatch(
+      /^bucket_start_utc,device_id,device_name,energy_kwh,energy_kwh_low,energy_kwh_high,co2e_kg,co2e_kg_low,co2e_kg_high,cost,/,
+    )
+    expect(csv.split('\n')[1]).toBe('1970-01-01T00:00:00.000Z,GPU-1,"RTX 4090, ""main""",1,0.9,1.1,0.4,0.3,0.5,,,,1000,1200,3600,0')
   })
 })

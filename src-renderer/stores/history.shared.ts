@@ -47,17 +47,46 @@ const csvCell = (v: string | number | null): string => {
 /** One row per bucket and GPU, SI-based units in the header; empty cells are unknown, not zero. */
 export function historyCsv(history: History): string {
   const names = new Map(history.devices.map((d) => [d.deviceId, d.name]))
-  const header = ['bucket_start_utc', 'device_id', 'device_name', 'energy_kwh', 'co2e_kg', 'cost', 'mean_power_w', 'max_power_w', 'samples', 'gaps']
+  const header = [
+    'bucket_start_utc',
+    'device_id',
+    'device_name',
+    'energy_kwh',
+    'energy_kwh_low',
+    'energy_kwh_high',
+    'co2e_kg',
+    'co2e_kg_low',
+    'co2e_kg_high',
+    'cost',
+    'cost_low',
+    'cost_high',
+    'mean_power_w',
+    'max_power_w',
+    'samples',
+    'gaps',
+  ]
   const rows = history.buckets.flatMap((b) =>
     b.devices.map((d) => {
+      // A device's share of the bucket's CO2e and cost; its ends scale with its own energy range.
+      const kWh = kWhFromJoules(d.energyJ)
       const share = b.energyJ > 0 ? d.energyJ / b.energyJ : 0
+      const end = (range: readonly [number, number] | null, i: 0 | 1): number | null => {
+        const bucketEnd = b.energyRangeKWh[i]
+        return range === null || bucketEnd <= 0 ? null : (range[i] * d.energyRangeKWh[i]) / bucketEnd
+      }
       return [
         new Date(b.startMs).toISOString(),
         d.deviceId,
         names.get(d.deviceId) ?? '',
-        kWhFromJoules(d.energyJ),
+        kWh,
+        d.energyRangeKWh[0],
+        d.energyRangeKWh[1],
         b.co2eKg === null ? null : b.co2eKg * share,
+        end(b.co2eRangeKg, 0),
+        end(b.co2eRangeKg, 1),
         b.cost === null ? null : b.cost * share,
+        end(b.costRange, 0),
+        end(b.costRange, 1),
         d.meanPowerW,
         d.maxPowerW,
         b.samples,

@@ -107,18 +107,20 @@ describe('baselines', () => {
       kind: 'measured',
       since: '2026-10-26T12:00:00.000Z',
       until: '2026-11-25T12:00:00.000Z',
+      workload: 'inference',
     })
   })
 
   it('names an entered energy with the label given, and shows the fields of the kind chosen', () => {
     const s = setBaselineKind(start(), 'energy', { nowMs: NOW, label: 'Référence' })
-    expect(s.baseline).toEqual({ kind: 'energy', label: 'Référence', itEnergyKWh: 10 })
+    expect(s.baseline).toEqual({ kind: 'energy', label: 'Référence', itEnergyKWh: 10, workload: 'inference' })
     expect(baselineFields(s.baseline).map((f) => [f.key, f.kind])).toEqual([
       ['label', 'text'],
       ['itEnergyKWh', 'number'],
+      ['workload', 'workload'],
     ])
     expect(baselineFields(defaultBaseline('inference', { nowMs: NOW, label: '' })).find((f) => f.key === 'hardwareId')?.kind).toBe('hardware-bandwidth')
-    expect(baselineFields(defaultBaseline('measured', { nowMs: NOW, label: '' }))).toEqual([])
+    expect(baselineFields(defaultBaseline('measured', { nowMs: NOW, label: '' })).map((f) => f.key)).toEqual(['workload'])
   })
 })
 

@@ -9,6 +9,7 @@ import {
   type Lever,
   type Scenario,
   type Site,
+  type WorkloadKind,
 } from '../../src-main/contract/scenario.ts'
 import { fromZodError } from '../../src-main/contract/validation.ts'
 
@@ -30,7 +31,21 @@ export const MAX_LEVERS = 20
  * choice among countries, devices with a published FLOP/s (`hardware`) or memory bandwidth
  * (`hardware-bandwidth`), training runs, fine-tuning methods or places.
  */
-export type ParamKind = 'number' | 'optional-number' | 'text' | 'country' | 'hardware' | 'hardware-bandwidth' | 'run' | 'method' | 'location' | 'measured-pair'
+export type ParamKind =
+  | 'number'
+  | 'optional-number'
+  | 'absent-number'
+  | 'text'
+  | 'country'
+  | 'optional-country'
+  | 'hardware'
+  | 'hardware-bandwidth'
+  | 'run'
+  | 'method'
+  | 'location'
+  | 'measured-pair'
+  | 'yes-no'
+  | 'workload'
 
 /** Two of the user's model measurements a lever may use instead of the model. */
 type MeasuredPair = { fromId: number; toId: number }
@@ -40,26 +55,35 @@ export const pairText = (pair: MeasuredPair | undefined): string => (pair ? `${p
 /** The kinds that fit a value's type: a number is edited as a number, a method as a method… */
 type KindFor<V> = [V] extends [MeasuredPair | undefined]
   ? 'measured-pair'
-  : [V] extends [number]
-    ? 'number'
-    : [V] extends [number | null]
-      ? 'optional-number'
-      : [V] extends [FinetuneMethod]
-        ? 'method'
-        : [V] extends [Location]
-          ? 'location'
-          : 'text' | 'country' | 'hardware' | 'hardware-bandwidth' | 'run'
+  : [V] extends [boolean]
+    ? 'yes-no'
+    : [V] extends [number]
+      ? 'number'
+      : [V] extends [number | null]
+        ? 'optional-number'
+        : [V] extends [number | undefined]
+          ? 'absent-number'
+          : [V] extends [FinetuneMethod]
+            ? 'method'
+            : [V] extends [Location]
+              ? 'location'
+              : [V] extends [WorkloadKind]
+                ? 'workload'
+                : [V] extends [string]
+                  ? 'text' | 'country' | 'hardware' | 'hardware-bandwidth' | 'run'
+                  : 'optional-country'
 /** One kind per parameter of an object, checked against the parameter's type. */
 type ParamKinds<O> = { readonly [K in Exclude<keyof O, 'type' | 'kind'>]-?: KindFor<O[K]> }
 
 export const FINETUNE_METHODS = ['full', 'lora', 'qlora'] as const satisfies readonly FinetuneMethod[]
 export const LOCATIONS = ['local', 'cloud'] as const satisfies readonly Location[]
+export const WORKLOADS = ['inference', 'finetune', 'training'] as const satisfies readonly WorkloadKind[]
 
 /** The lever catalogue: each lever type with its starting values. */
 const LEVER_DEFAULTS: { readonly [T in LeverType]: LeverOf<T> } = {
-  distillation: { type: 'distillation', teacherParamsB: 70, studentParamsB: 8 },
+  distillation: { type: 'distillation', teacherParamsB: 70, studentParamsB: 8, teacherAlreadyTrained: true },
   quantization: { type: 'quantization', fromBits: 16, toBits: 4 },
-  'finetune-instead-of-pretrain': { type: 'finetune-instead-of-pretrain', paramsB: 8, finetuneTokensB: 0.1, pretrainTokensB: 15000, method: 'lora' },
+  'finetune-instead-of-pretrain': { type: 'finetune-instead-of-pretrain', paramsB: 8, finetuneTokensB: 0.1, method: 'lora' },
   pue: { type: 'pue', pue: 1.1 },
   grid: { type: 'grid', countryIso3: 'FRA' },
   'renewable-share': { type: 'renewable-share', percent: 50 },
@@ -72,22 +96,34 @@ export const LEVER_TYPES: readonly LeverType[] = LeverSchema.options.map((o) => 
 
 /** How each lever's parameters are edited (every parameter is). */
 const LEVER_PARAMS: { readonly [T in LeverType]: ParamKinds<LeverOf<T>> } = {
-  distillation: { teacherParamsB: 'number', studentParamsB: 'number', measured: 'measured-pair' },
+  distillation: {
+    teacherParamsB: 'number',
+    studentParamsB: 'number',
+    distillTokensB: 'absent-number',
+    teacherAlreadyTrained: 'yes-no',
+    measured: 'measured-pair',
+  },
   quantization: { fromBits: 'number', toBits: 'number', measured: 'measured-pair' },
-  'finetune-instead-of-pretrain': { paramsB: 'number', finetuneTokensB: 'number', pretrainTokensB: 'number', method: 'method' },
+  'finetune-instead-of-pretrain': {
+    paramsB: 'number',
+    finetuneTokensB: 'number',
+    pretrainTokensB: 'absent-number',
+    pretrainParamsB: 'absent-number',
+    method: 'method',
+  },
   pue: { pue: 'number' },
   grid: { countryIso3: 'country' },
   'renewable-share': { percent: 'number' },
   hardware: { fromId: 'hardware', toId: 'hardware' },
   'time-shift': { gCo2ePerKWh: 'number' },
-  location: { to: 'location' },
+  location: { to: 'location', countryIso3: 'optional-country' },
 }
 
-/** How each baseline's parameters are edited; a measured baseline is the last 30 days, not edited here. */
+/** How each baseline's parameters are edited; a measured baseline is the last 30 days (only what the work was is chosen). */
 const BASELINE_PARAMS: { readonly [K in BaselineKind]: Partial<ParamKinds<BaselineOf<K>>> } = {
-  measured: {},
+  measured: { workload: 'workload' },
   'training-run': { runId: 'run' },
-  energy: { label: 'text', itEnergyKWh: 'number' },
+  energy: { label: 'text', itEnergyKWh: 'number', workload: 'workload' },
   finetune: { paramsB: 'number', tokensB: 'number', method: 'method', hardwareId: 'hardware' },
   inference: { tokens: 'number', paramsB: 'number', bitsPerWeight: 'number', hardwareId: 'hardware-bandwidth' },
 }
@@ -119,14 +155,21 @@ export interface ParamField {
   slider: SliderRange | null
 }
 
-// Levers, baselines and the site are records of strings and numbers (null: no price), and at most a measured pair.
-type Flat = Readonly<Record<string, string | number | null | MeasuredPair | undefined>>
+// Levers, baselines and the site are records of strings, numbers (null: no price), yes/no, and at most a measured pair.
+type Flat = Readonly<Record<string, string | number | boolean | null | MeasuredPair | undefined>>
 
 function fields(values: Flat, kinds: Readonly<Partial<Record<string, ParamKind>>>): ParamField[] {
   return Object.entries(kinds).flatMap(([key, kind]) => {
     if (!kind) return []
     const v = values[key]
-    const value = kind === 'measured-pair' ? pairText(v as MeasuredPair | undefined) : ((v as string | number | null | undefined) ?? null)
+    const value =
+      kind === 'measured-pair'
+        ? pairText(v as MeasuredPair | undefined)
+        : kind === 'yes-no'
+          ? String(v ?? true)
+          : kind === 'absent-number' || kind === 'optional-country'
+            ? ((v as string | number | undefined) ?? '')
+            : ((v as string | number | null | undefined) ?? null)
     return [{ key, kind, value, slider: SLIDERS[key] ?? null }]
   })
 }
@@ -147,11 +190,11 @@ export function defaultLever<T extends LeverType>(type: T): LeverOf<T> {
 export function defaultBaseline(kind: BaselineKind, at: { nowMs: number; label: string }): Baseline {
   switch (kind) {
     case 'measured':
-      return { kind, since: new Date(at.nowMs - 30 * DAY_MS).toISOString(), until: new Date(at.nowMs).toISOString() }
+      return { kind, since: new Date(at.nowMs - 30 * DAY_MS).toISOString(), until: new Date(at.nowMs).toISOString(), workload: 'inference' }
     case 'training-run':
       return { kind, runId: 'gpt3-patterson2021' }
     case 'energy':
-      return { kind, label: at.label, itEnergyKWh: 10 }
+      return { kind, label: at.label, itEnergyKWh: 10, workload: 'inference' }
     case 'finetune':
       return { kind, paramsB: 8, tokensB: 0.1, method: 'lora', hardwareId: 'nvidia-rtx-4090' }
     case 'inference':
@@ -237,9 +280,12 @@ export const duplicateLever = (s: Scenario, i: number, j: number): Scenario =>
 export type Edit<T> = { ok: true; value: T } | { ok: false; error: WattprintError }
 
 /** A form's text as the value its kind holds: empty is no number (or none, where none is allowed). */
-function typed(kind: ParamKind, raw: string): string | number | null | MeasuredPair | undefined {
+function typed(kind: ParamKind, raw: string): string | number | boolean | null | MeasuredPair | undefined {
   if (kind === 'number') return raw.trim() === '' ? Number.NaN : Number(raw)
   if (kind === 'optional-number') return raw.trim() === '' ? null : Number(raw)
+  if (kind === 'absent-number') return raw.trim() === '' ? undefined : Number(raw)
+  if (kind === 'optional-country') return raw.trim() === '' ? undefined : raw
+  if (kind === 'yes-no') return raw === 'true'
   if (kind === 'measured-pair') {
     const [from, to] = raw.split('>')
     return raw.trim() === '' ? undefined : { fromId: Number(from), toId: Number(to) }

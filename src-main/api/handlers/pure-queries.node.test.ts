@@ -14,13 +14,21 @@ const dataPacks = { pack: () => pack }
 
 describe('pure queries, without a database or a reader', () => {
   it('estimates training from the data set alone', () => {
-    const e = estimateHandlers['estimate:training']({ dataPacks } as never, { gpuHours: 1000, hardwareId: 'nvidia-rtx-4090', countryIso3: 'FRA' })
-    expect(e.energyMWh).toBeCloseTo((1000 * 450 * 1.1) / 1e6, 9)
+    const settings = { get: () => defaultSettings('fr-FR') }
+    const e = estimateHandlers['estimate:training']({ dataPacks, settings } as never, { gpuHours: 1000, hardwareId: 'nvidia-rtx-4090', countryIso3: 'FRA' })
+    // A home card: PUE 1 behind an 80 PLUS Gold supply (90 %).
+    expect(e.profile).toBe('home')
+    expect(e.energyMWh).toBeCloseTo((1000 * 450) / 0.9 / 1e6, 9)
+    const mine = estimateHandlers['estimate:training'](
+      { dataPacks, settings: { get: () => ({ ...defaultSettings('fr-FR'), psuEfficiency: 0.94 }) } } as never,
+      { gpuHours: 1000, hardwareId: 'nvidia-rtx-4090', countryIso3: 'FRA' },
+    )
+    expect(mine.energyMWh).toBeCloseTo((1000 * 450) / 0.94 / 1e6, 9)
   })
 
   it('compares a period given as a footprint, at the pace of the time elapsed until "now"', () => {
     const nowMs = Date.UTC(2026, 10, 30)
-    const report = { footprint: { energyKWh: 10, co2eKg: 3 } } as Report
+    const report = { footprint: { energyKWh: 10, energyRangeKWh: [9.5, 10.5], co2eKg: 3, co2eRangeKg: [2, 4] } } as Report
     const result = compareHandlers['compare:period'](
       { reports: { report: () => report }, dataPacks, clock: { nowMs: () => nowMs } },
       { sinceMs: nowMs - 86_400_000, untilMs: nowMs + 86_400_000, queries: 1e9 },
@@ -29,20 +37,28 @@ describe('pure queries, without a database or a reader', () => {
     expect(gpt3?.energyRatio).toBeCloseTo(10 / 1_287_000, 12)
     // One day elapsed (not the two the period spans): 10 kWh a day.
     expect(gpt3?.yearsToEqual).toBeCloseTo(1_287_000 / 10 / 365.25, 3)
+    expect(gpt3?.yearsToEqualRange?.[0]).toBeCloseTo(1_287_000 / 10.5 / 365.25, 3)
+    expect(gpt3?.energyRatioRange?.[1]).toBeCloseTo(10.5 / 1_287_000, 12)
   })
 
   it('runs a scenario on a measured baseline from any energy source', () => {
     const asked: [number, number][] = []
     const result = runScenarioWith(
-      { dataPacks, settings: { get: () => defaultSettings('fr-FR') }, reports: { energyKWh: (since, until) => (asked.push([since, until]), 42) } },
+      {
+        dataPacks,
+        settings: { get: () => defaultSettings('fr-FR') },
+        reports: { energyKWhRange: (since, until) => (asked.push([since, until]), { value: 42, low: 40, high: 44 }) },
+      },
       {
         name: 'x',
-        baseline: { kind: 'measured', since: '2026-11-01T00:00:00Z', until: '2026-11-08T00:00:00Z' },
+        baseline: { kind: 'measured', since: '2026-11-01T00:00:00Z', until: '2026-11-08T00:00:00Z', workload: 'inference' },
         site: { countryIso3: 'FRA', pue: 1, wueLPerKWh: 0, pricePerKWh: null, currency: 'EUR' },
         variants: [],
       },
     )
-    expect(result.baseline.outcome.energyKWh).toBe(42)
+    // Measured at home: behind a 90 % efficient power supply, with the measurement's own range.
+    expect(result.baseline.outcome.energyKWh).toBeCloseTo(42 / 0.9, 9)
+    expect(result.baseline.outcome.range.energyKWh[0]).toBeCloseTo(40 / 0.94, 9)
     expect(asked).toEqual([[Date.UTC(2026, 10, 1), Date.UTC(2026, 10, 8)]])
     expect(formatText('en', result.baseline.label)).toBe(formatText('en', message('scenario.label-measured', { since: '2026-11-01', until: '2026-11-08' })))
   })

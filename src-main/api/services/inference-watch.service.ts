@@ -1,6 +1,6 @@
 import type { ServerKindName, ServerSeen } from '../../contract/models.ts'
 import type { Clock } from '../../core/clock.ts'
-import { energyInWindow, type TimedInterval } from '../../core/model-measure.ts'
+import { measuredInWindow, windowCovered, type TimedInterval } from '../../core/model-measure.ts'
 import type { ModelMeasurementStore } from '../../store/model-measurements.ts'
 import { inferenceClient, readTokenCounters, type TokenCounters } from '../../telemetry/inference/clients.ts'
 import { checkServerUrl } from '../../telemetry/inference/loopback.ts'
@@ -32,6 +32,17 @@ export function endpointsFromEnv(text: string | undefined): { server: ServerKind
 
 /** Intervals kept for attributing token windows, ms. */
 const KEEP_MS = 15 * 60_000
+/** How long a token window waits for readings to cover it before it is attributed with what is there, ms. */
+const SETTLE_WAIT_MS = 30_000
+
+/** Tokens counted over a window whose energy is not yet all read. */
+interface PendingWindow {
+  server: 'llamacpp' | 'vllm'
+  grown: { model: string; output: number; prompt: number }[]
+  fromMono: number
+  toMono: number
+  atWallMs: number
+}
 
 /**
  * Watches local inference servers passively: never sends a prompt. A server is looked for every
@@ -55,6 +66,7 @@ export class InferenceWatchService {
   private readonly intervals: TimedInterval[] = []
   private readonly seen = new Map<string, ServerSeen>()
   private readonly counters = new Map<string, { atMono: number; byModel: Map<string, TokenCounters> }>()
+  private readonly pending: PendingWindow[] = []
   private pollTimer: NodeJS.Timeout | null = null
   private discoverTimer: NodeJS.Timeout | null = null
   private busy = false
@@ -68,6 +80,7 @@ export class InferenceWatchService {
     this.intervals.push(iv)
     const cutoff = iv.endMonoMs - KEEP_MS
     while ((this.intervals[0]?.endMonoMs ?? Infinity) < cutoff) this.intervals.shift()
+    if (this.pending.length > 0) this.settle(iv.endMonoMs)
   }
 
   start(): void {
@@ -140,23 +153,38 @@ export class InferenceWatchService {
       return output > 0 || prompt > 0 ? [{ model, output, prompt }] : []
     })
     if (grown.length === 0) return
+    // The readings of the window's last second or two arrive after the counters do: wait for them.
+    this.pending.push({ server, grown, fromMono: before.atMono, toMono: now, atWallMs: this.deps.clock.nowMs() })
+    this.settle(now)
+  }
+
+  /** Attributes every waiting window that readings now cover, or that has waited long enough. */
+  private settle(nowMono: number): void {
     const devices = this.deps.measuredDevices()
-    const durationS = (now - before.atMono) / 1000
+    while (this.pending.length > 0) {
+      const w = this.pending[0] as PendingWindow
+      if (!windowCovered(this.intervals, w.toMono, devices) && nowMono - w.toMono < SETTLE_WAIT_MS) return
+      this.pending.shift()
+      this.attribute(w, devices)
+    }
+  }
+
+  private attribute(w: PendingWindow, devices: ReadonlySet<string>): void {
     let energyJ = 0
     let aboveJ = 0
     for (const d of devices) {
-      const e = energyInWindow(this.intervals, before.atMono, now, new Set([d]))
-      energyJ += e
-      aboveJ += Math.max(0, e - (this.deps.idleW(d) ?? 0) * durationS)
+      const m = measuredInWindow(this.intervals, w.fromMono, w.toMono, new Set([d]))
+      energyJ += m.energyJ
+      aboveJ += Math.max(0, m.energyJ - (this.deps.idleW(d) ?? 0) * m.coveredS)
     }
     // Several models generating in the same window share it by their output tokens.
-    const totalOut = grown.reduce((s, g) => s + g.output, 0)
-    for (const g of grown) {
-      const share = totalOut > 0 ? g.output / totalOut : 1 / grown.length
+    const totalOut = w.grown.reduce((s, g) => s + g.output, 0)
+    for (const g of w.grown) {
+      const share = totalOut > 0 ? g.output / totalOut : 1 / w.grown.length
       this.deps.store.addTally({
-        server,
+        server: w.server,
         model: g.model,
-        bucketMs: this.deps.clock.nowMs(),
+        bucketMs: w.atWallMs,
         promptTokens: g.prompt,
         outputTokens: g.output,
         energyJ: energyJ * share,

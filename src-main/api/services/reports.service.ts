@@ -51,10 +51,11 @@ export class ReportService {
     return buildReport(totals, sinceMs, untilMs, settings, options.demo ?? false, this.dataPacks.pack(), extras)
   }
 
-  /** Energy of a period at the IT equipment, kWh (a scenario's measured baseline); refused without a history. */
-  energyKWh(sinceMs: number, untilMs: number): number {
+  /** Energy of a period at the IT equipment, kWh, with its measured range (a scenario's measured baseline); refused without a history. */
+  energyKWhRange(sinceMs: number, untilMs: number): { value: number; low: number; high: number } {
     if (!this.persistent) throw badInput('scenario.needs-history', {}, 'baseline')
-    return this.report(sinceMs, untilMs).footprint.energyKWh
+    const fp = this.report(sinceMs, untilMs).footprint
+    return { value: fp.energyKWh, low: fp.energyRangeKWh[0], high: fp.energyRangeKWh[1] }
   }
 
   /** Rollup buckets of the history, with the period's report and, if asked, the period before. */

@@ -25,6 +25,8 @@ export function defaultSettings(locale: string | undefined): Settings {
     restOfSystemW: null,
     restOfSystemFrom: { kind: 'entered' },
     psuEfficiency: null,
+    embodiedLifetimeYears: null,
+    gpuEmbodiedKg: null,
     watchLocalServers: true,
   }
 }

@@ -11,6 +11,13 @@ export interface Printed {
 }
 
 const fmt = (n: number, digits = 3): string => n.toLocaleString('en', { maximumSignificantDigits: digits })
+/** "a–b" of a range, or nothing. */
+const span = (r: readonly [number, number] | null, digits = 3): string => (r ? ` (${fmt(r[0], digits)}–${fmt(r[1], digits)})` : '')
+
+/** `<name>Low` and `<name>High` beside a central figure in the JSON (null ends where the figure has no range). */
+function ends<K extends string>(name: K, range: readonly [number, number] | null): Record<`${K}Low` | `${K}High`, number | null> {
+  return { [`${name}Low`]: range?.[0] ?? null, [`${name}High`]: range?.[1] ?? null } as Record<`${K}Low` | `${K}High`, number | null>
+}
 
 export function reportOutput(r: ResponseOf<'report:range'>, warnings: readonly string[]): Printed {
   const grid = r.footprint.grid
@@ -19,12 +26,18 @@ export function reportOutput(r: ResponseOf<'report:range'>, warnings: readonly s
     until: new Date(r.untilMs).toISOString(),
     energyJ: r.energyJ,
     energyKWh: r.footprint.energyKWh,
+    ...ends('energyKWh', r.footprint.energyRangeKWh),
     energyRangeKWh: r.footprint.energyRangeKWh,
     co2eKg: r.footprint.co2eKg,
+    ...ends('co2eKg', r.footprint.co2eRangeKg),
     co2eRangeKg: r.footprint.co2eRangeKg,
     gridGCo2ePerKWh: grid?.value ?? null,
+    ...ends('gridGCo2ePerKWh', grid && [grid.low ?? grid.value, grid.high ?? grid.value]),
     gridSource: grid ? (grid.source ? `${grid.label}: ${grid.source.publisher}, ${grid.source.title} (${grid.source.url})` : grid.label) : null,
+    waterL: r.footprint.waterL,
+    ...ends('waterL', r.footprint.waterRangeL),
     cost: r.footprint.cost,
+    ...ends('cost', r.footprint.costRange),
     costRange: r.footprint.costRange,
     currency: r.footprint.currency,
     method: r.footprint.method,
@@ -39,23 +52,58 @@ export function reportOutput(r: ResponseOf<'report:range'>, warnings: readonly s
       source: d.source,
       method: d.method,
       energyJ: d.energyJ,
+      energyKWh: kWhFromJoules(d.energyJ),
+      ...ends('energyKWh', d.energyRangeKWh),
       energyRangeKWh: d.energyRangeKWh,
       aboveIdleEnergyJ: d.aboveIdleEnergyJ,
       meanPowerW: d.meanPowerW,
       maxPowerW: d.maxPowerW,
     })),
     apps: r.apps,
-    wholePc: r.wholePc && { wallJ: r.wholePc.wallJ, measuredJ: r.wholePc.measuredJ, restOfSystemJ: r.wholePc.restOfSystemJ, psuLossJ: r.wholePc.psuLossJ },
+    wholePc: r.wholePc && {
+      wallJ: r.wholePc.wallJ,
+      wallKWh: r.wholePc.footprint.energyKWh,
+      ...ends('wallKWh', r.wholePc.footprint.energyRangeKWh),
+      co2eKg: r.wholePc.footprint.co2eKg,
+      ...ends('co2eKg', r.wholePc.footprint.co2eRangeKg),
+      measuredJ: r.wholePc.measuredJ,
+      restOfSystemJ: r.wholePc.restOfSystemJ,
+      psuLossJ: r.wholePc.psuLossJ,
+    },
+    // Manufacturing carbon, apart: never added to co2eKg.
+    embodied: r.embodied && {
+      co2eKg: r.embodied.co2eKg,
+      ...ends('co2eKg', r.embodied.co2eRangeKg),
+      lifetimeYears: r.embodied.lifetime.value,
+      ...ends('lifetimeYears', [r.embodied.lifetime.low ?? r.embodied.lifetime.value, r.embodied.lifetime.high ?? r.embodied.lifetime.value]),
+      devices: r.embodied.devices.map((d) => ({
+        name: d.name,
+        factorId: d.factor.id,
+        manufacturingKg: d.factor.value,
+        spanS: d.spanS,
+        co2eKg: d.co2eKg,
+        ...ends('co2eKg', d.co2eRangeKg),
+      })),
+    },
     factors: [...new Map(r.footprint.parts.map((p) => [p.measurement.id, p.measurement])).values(), grid, r.footprint.price].filter((f) => f !== null),
     warnings,
   }
   const text = [
     `${out.since} → ${out.until}: ${out.energyKWh.toFixed(4)} kWh (${out.energyRangeKWh.map((x) => x.toFixed(4)).join('–')}) from ${out.samples} samples (${out.gaps} gaps), ${out.method}`,
     out.aboveIdleEnergyJ === null ? '  above idle: no idle baseline yet' : `  above idle: ${kWhFromJoules(out.aboveIdleEnergyJ).toFixed(4)} kWh`,
-    out.co2eKg === null ? '  CO2e: no grid figure' : `  ${out.co2eKg.toFixed(4)} kg CO2e at ${out.gridGCo2ePerKWh} g/kWh — ${out.gridSource}`,
-    out.cost === null ? '  cost: set a price per kWh in Settings' : `  cost: ${out.cost.toFixed(2)} ${out.currency}`,
+    out.co2eKg === null
+      ? '  CO2e: no grid figure'
+      : `  ${out.co2eKg.toFixed(4)} kg CO2e (${(out.co2eRangeKg ?? []).map((x) => x.toFixed(4)).join('–')}) at ${out.gridGCo2ePerKWh} g/kWh — ${out.gridSource}`,
+    out.cost === null
+      ? '  cost: set a price per kWh in Settings'
+      : `  cost: ${out.cost.toFixed(2)} ${out.currency} (${(out.costRange ?? []).map((x) => x.toFixed(2)).join('–')})`,
     ...out.devices.map((d) => `  ${d.name} (${d.uuid}, ${d.domain}, ${d.source}, ${d.method}): ${kWhFromJoules(d.energyJ).toFixed(4)} kWh`),
     ...out.apps.map((a) => `  app ${a.app}: ${kWhFromJoules(a.energyJ).toFixed(4)} kWh`),
+    ...(r.embodied
+      ? [
+          `  GPU manufacturing (embodied, not in the CO2e above): ${fmt(r.embodied.co2eKg)} kg${span(r.embodied.co2eRangeKg)}, spread over ${r.embodied.lifetime.value} years`,
+        ]
+      : []),
     ...(out.wholePc ? [`  whole PC at the wall: ${kWhFromJoules(out.wholePc.wallJ).toFixed(4)} kWh (rest of the PC and supply loss estimated)`] : []),
   ].join('\n')
   return { json: out, text }
@@ -65,12 +113,14 @@ export function compareOutput(r: ResponseOf<'compare:period'>): Printed {
   return {
     json: r,
     text: [
-      `${fmt(r.period.energyKWh)} kWh between ${new Date(r.period.sinceMs).toISOString()} and ${new Date(r.period.untilMs).toISOString()}`,
+      `${fmt(r.period.energyKWh)} kWh${span(r.period.energyRangeKWh)} between ${new Date(r.period.sinceMs).toISOString()} and ${new Date(r.period.untilMs).toISOString()}`,
       ...r.training
         .filter((t) => t.energyRatio !== null)
         .map(
           (t) =>
-            `  ${t.model}: ${fmt((t.energyRatio ?? 0) * 100)}% of its energy${t.yearsToEqual !== null ? `; ${fmt(t.yearsToEqual)} years at this pace to equal it` : ''}`,
+            `  ${t.model}: ${fmt((t.energyRatio ?? 0) * 100)}%${span(t.energyRatioRange && [t.energyRatioRange[0] * 100, t.energyRatioRange[1] * 100], 2)} of its energy${
+              t.yearsToEqual !== null ? `; ${fmt(t.yearsToEqual)} years${span(t.yearsToEqualRange)} at this pace to equal it` : ''
+            }`,
         ),
     ].join('\n'),
   }
@@ -83,11 +133,13 @@ export function historyOutput(r: ResponseOf<'history:query'>): Printed {
       `${new Date(r.sinceMs).toISOString()} → ${new Date(r.untilMs).toISOString()}: ${r.buckets.length} ${r.bucket} buckets, ${fmt(kWhFromJoules(r.report.energyJ))} kWh`,
       ...r.buckets.map(
         (b) =>
-          `  ${new Date(b.startMs).toISOString()}  ${fmt(kWhFromJoules(b.energyJ)).padStart(8)} kWh  ${b.co2eKg === null ? '' : `${fmt(b.co2eKg)} kg CO2e`}`,
+          `  ${new Date(b.startMs).toISOString()}  ${fmt(kWhFromJoules(b.energyJ)).padStart(8)} kWh${span(b.energyRangeKWh)}  ${b.co2eKg === null ? '' : `${fmt(b.co2eKg)} kg CO2e${span(b.co2eRangeKg)}`}`,
       ),
     ].join('\n'),
   }
 }
+
+const PROFILE_TEXT = { home: 'home PC: PUE 1, power-supply loss', 'data-centre': 'data centre: PUE' } as const
 
 /** The training estimate as the CLI prints it: the promised fields at the top level, assumptions by name. */
 function flattenTraining(e: TrainingEstimateResult): Record<string, unknown> {
@@ -99,6 +151,7 @@ function flattenTraining(e: TrainingEstimateResult): Record<string, unknown> {
     gpuHours: e.gpuHours,
     gpuHoursRange: e.gpuHoursRange,
     hardware: e.hardware,
+    profile: e.profile,
     formula: e.formula,
     grid: e.carbon.grid,
     defaultsApplied: e.assumptions.filter((a) => a.isDefault).map((a) => a.name),
@@ -112,7 +165,7 @@ export function trainingOutput(e: ResponseOf<'estimate:training'>): Printed {
   const out = flattenTraining(e)
   return {
     json: out,
-    text: `${fmt(e.energyMWh)} MWh (${e.energyRangeMWh.map((x) => fmt(x)).join('–')}), ${fmt(e.carbon.co2eT)} t CO2e, ${fmt(e.gpuHours)} accelerator-hours\n  defaults applied: ${(out.defaultsApplied as string[]).join(', ') || 'none'}`,
+    text: `${fmt(e.energyMWh)} MWh (${e.energyRangeMWh.map((x) => fmt(x)).join('–')}), ${fmt(e.carbon.co2eT)} t CO2e (${e.carbon.co2eRangeT.map((x) => fmt(x)).join('–')}), ${fmt(e.gpuHours)} accelerator-hours on ${e.hardware} (${PROFILE_TEXT[e.profile]})\n  defaults applied: ${(out.defaultsApplied as string[]).join(', ') || 'none'}`,
   }
 }
 
@@ -128,7 +181,7 @@ export function finetuneOutput(e: ResponseOf<'estimate:finetune'>): Printed {
       notes: e.notes,
       sources: e.sources,
     },
-    text: `${e.method} fine-tune: ${fmt(e.finetune.energyMWh * 1000)} kWh, ${fmt(e.finetune.carbon.co2eT * 1000)} kg CO2e — ${fmt(e.shareOfPretraining * 100)}% of pre-training the same model (${fmt(e.pretrain.energyMWh)} MWh)`,
+    text: `${e.method} fine-tune: ${fmt(e.finetune.energyMWh * 1000)} kWh (${e.finetune.energyRangeMWh.map((x) => fmt(x * 1000)).join('–')}), ${fmt(e.finetune.carbon.co2eT * 1000)} kg CO2e on ${e.finetune.hardware} (${PROFILE_TEXT[e.finetune.profile]}) — ${fmt(e.shareOfPretraining * 100)}% of pre-training the same model (${fmt(e.pretrain.energyMWh)} MWh)`,
   }
 }
 
@@ -140,14 +193,22 @@ export function inferenceOutput(e: ResponseOf<'estimate:inference'>): Printed {
 }
 
 export function scenarioOutput(r: ResponseOf<'scenario:run'>): Printed {
-  const line = (name: string, o: { energyKWh: number; co2eKg: number; waterL: number }, pct?: number | null): string =>
-    `  ${name.padEnd(28)} ${fmt(o.energyKWh).padStart(10)} kWh ${fmt(o.co2eKg).padStart(10)} kg CO2e ${fmt(o.waterL).padStart(9)} L${pct === undefined || pct === null ? '' : `  (${pct > 0 ? '+' : ''}${fmt(pct)}% CO2e)`}`
+  type Shown = ResponseOf<'scenario:run'>['baseline']['outcome']
+  const line = (name: string, o: Shown, pct?: number | null, pctRange?: readonly [number, number] | null): string => {
+    const signed = (x: number): string => `${x > 0 ? '+' : ''}${fmt(x, 2)}`
+    const change = pct === undefined || pct === null ? '' : `  (${signed(pct)}% CO2e${pctRange ? `, ${signed(pctRange[0])} to ${signed(pctRange[1])}%` : ''})`
+    return `  ${name.padEnd(28)} ${fmt(o.energyKWh).padStart(10)} kWh${span(o.range.energyKWh)} ${fmt(o.co2eKg).padStart(10)} kg CO2e${span(o.range.co2eKg)} ${fmt(o.waterL).padStart(9)} L${change}`
+  }
+  const profile = r.baseline.profile === 'home' ? 'home PC' : 'data centre'
   return {
     json: r,
     text: [
-      r.name,
+      `${r.name} (baseline: ${r.baseline.kind}, ${profile})`,
       line(formatText('en', r.baseline.label), r.baseline.outcome),
-      ...r.variants.map((v) => line(v.name, v.outcome, v.deltaPct.co2eKg)),
+      ...r.variants.flatMap((v) => [
+        line(v.name, v.outcome, v.deltaPct.co2eKg, v.deltaPctRange.co2eKg),
+        ...v.steps.map((step) => `      ${step.lever}: ${formatText('en', step.formula)}`),
+      ]),
       ...r.notes.map((n) => `  note: ${formatText('en', n)}`),
     ].join('\n'),
   }

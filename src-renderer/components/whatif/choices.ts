@@ -1,7 +1,7 @@
 import { useI18n } from 'vue-i18n'
 import type { Hardware, TrainingRun } from '../../../src-main/contract/reference.ts'
 import type { Country } from '../../../src-main/contract/settings.ts'
-import { FINETUNE_METHODS, LOCATIONS, type ParamKind } from '../../stores/scenario.shared.ts'
+import { FINETUNE_METHODS, LOCATIONS, WORKLOADS, type ParamKind } from '../../stores/scenario.shared.ts'
 
 /** One option of a select. */
 export interface Choice {
@@ -44,8 +44,18 @@ export function useChoices(lists: () => ChoiceLists): (kind: ParamKind) => Choic
         const pairs = ms.flatMap((a) => ms.filter((b) => b.id !== a.id).map((b) => ({ value: `${a.id}>${b.id}`, label: `${a.label} → ${b.label}` })))
         return [{ value: '', label: t('whatIf.measuredNone') }, ...pairs]
       }
+      case 'optional-country':
+        return [{ value: '', label: t('whatIf.sameCountry') }, ...lists().countries.map((c) => ({ value: c.iso3, label: c.name }))]
+      case 'yes-no':
+        return [
+          { value: 'true', label: t('whatIf.yes') },
+          { value: 'false', label: t('whatIf.no') },
+        ]
+      case 'workload':
+        return WORKLOADS.map((w) => ({ value: w, label: t(`whatIf.workloads.${w}`) }))
       case 'number':
       case 'optional-number':
+      case 'absent-number':
       case 'text':
         return null
     }
