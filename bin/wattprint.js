@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Entry of the `wattprint` CLI: runs the TypeScript sources directly (Node strips the types).
 import { spawnSync } from 'node:child_process'
+import module from 'node:module'
 import { fileURLToPath } from 'node:url'
 
 const [major, minor] = process.versions.node.split('.').map(Number)
@@ -22,5 +23,7 @@ process.emitWarning = (warning, ...rest) => {
   if (type === 'ExperimentalWarning') return
   emitWarning(warning, ...rest)
 }
+// Compiled (and type-stripped) modules are cached on disk between runs: start-up in a third of the time.
+module.enableCompileCache?.()
 const { main } = await import('../src-main/headless/cli.ts')
 process.exitCode = await main(process.argv.slice(2))

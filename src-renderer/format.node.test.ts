@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { displayUnits, formatEnergy, formatMassKg, formatMoney, formatWatts } from './format.ts'
-import { appendToWindow, powerSeriesByDevice } from './stores/telemetry.shared.ts'
+import { appendToWindow, powerSeriesByDevice, windowEndMs } from './stores/telemetry.shared.ts'
 import type { Sample } from '../src-main/contract/telemetry.ts'
 import { joulesFromKWh } from '../src-main/contract/units.ts'
 
@@ -66,6 +66,14 @@ describe('live buffer', () => {
   it('keeps only the window and appends pushes in order', () => {
     const buffer = [s(0), s(1000), s(2000)]
     expect(appendToWindow(buffer, [s(3000)], 1500, 3000).map((x) => x.tMs)).toEqual([2000, 3000])
+  })
+
+  it('stays bounded when the readings run ahead of this clock (a pinned host clock, a replay at speed)', () => {
+    let buffer: ReturnType<typeof appendToWindow> = []
+    for (let t = 0; t < 100_000; t += 1000) buffer = appendToWindow(buffer, [s(t)], 10_000, 0)
+    expect(buffer.map((x) => x.tMs)).toEqual(Array.from({ length: 11 }, (_, i) => 89_000 + i * 1000))
+    expect(windowEndMs(buffer, 0)).toBe(99_000)
+    expect(windowEndMs([], 5)).toBe(5)
   })
 
   it('splits samples into one series per GPU, keeping missing power as a break', () => {

@@ -6,14 +6,26 @@ import { whFromJoules } from '../src-main/contract/units.ts'
 /** The user's display units (Settings); reactive, so every figure follows a change at once. */
 export const displayUnits = reactive<{ energy: 'auto' | 'kWh'; mass: 'metric' | 'imperial' }>({ energy: 'auto', mass: 'metric' })
 
+// Building an Intl.NumberFormat costs far more than using one, and the live figures are
+// formatted on every reading: one formatter per locale and options, made once.
+const numberFormats = new Map<string, Intl.NumberFormat>()
+
+/** A cached `Intl.NumberFormat` (same arguments, same instance). */
+export function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${locale}\u0000${JSON.stringify(options)}`
+  let format = numberFormats.get(key)
+  if (!format) numberFormats.set(key, (format = new Intl.NumberFormat(locale, options)))
+  return format
+}
+
 function fixed(value: number, locale: string, digits: number): string {
-  return new Intl.NumberFormat(locale, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(value)
+  return numberFormat(locale, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(value)
 }
 
 /** About 3 significant digits, never scientific notation, and a tiny value never shown as 0. */
 function sig3(value: number, locale: string): string {
   const abs = Math.abs(value)
-  if (abs > 0 && abs < 1) return new Intl.NumberFormat(locale, { maximumSignificantDigits: 3 }).format(value)
+  if (abs > 0 && abs < 1) return numberFormat(locale, { maximumSignificantDigits: 3 }).format(value)
   const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : 2
   return fixed(value, locale, digits)
 }
@@ -65,7 +77,7 @@ export function formatWatts(powerW: number | null, locale = 'en'): string {
 /** Money in the locale's format; amounts under one cent keep two significant digits. */
 export function formatMoney(amount: number, currency: string, locale = 'en'): string {
   const small = amount !== 0 && Math.abs(amount) < 0.01
-  return new Intl.NumberFormat(locale, { style: 'currency', currency, ...(small ? { maximumSignificantDigits: 2 } : {}) }).format(amount)
+  return numberFormat(locale, { style: 'currency', currency, ...(small ? { maximumSignificantDigits: 2 } : {}) }).format(amount)
 }
 
 export function formatBytesGiB(bytes: number | null, locale = 'en'): string {
@@ -93,4 +105,4 @@ export const moneyRangeText = (range: readonly [number, number] | null | undefin
 
 /** A plain number range, about 3 significant digits, with an optional unit. */
 export const numberRangeText = (range: readonly [number, number] | null | undefined, locale = 'en', unit = ''): string | null =>
-  rangeText(range, (x) => ({ value: new Intl.NumberFormat(locale, { maximumSignificantDigits: 3 }).format(x), unit }))
+  rangeText(range, (x) => ({ value: numberFormat(locale, { maximumSignificantDigits: 3 }).format(x), unit }))

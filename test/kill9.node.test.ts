@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { spawn } from 'node:child_process'
 import { DatabaseSync } from 'node:sqlite'
+import { SampleStore } from '../src-main/store/sample-store.ts'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { epochMsFromLocalParts } from '../src-main/core/time.ts'
@@ -49,7 +50,7 @@ describe('kill -9 while recording', () => {
         .filter((t) => t <= killedMs)
       const reader = new DatabaseSync(db, { readOnly: true })
       const integrity = (reader.prepare('PRAGMA integrity_check').get() as { integrity_check: string }).integrity_check
-      const stored = new Set((reader.prepare('SELECT t_ms FROM samples WHERE t_ms >= ?').all(printed[0] ?? 0) as { t_ms: number }[]).map((r) => r.t_ms))
+      const stored = new Set(new SampleStore(reader).samplesSince(printed[0] ?? 0).map((r) => r.tMs))
       reader.close()
       expect(integrity).toBe('ok')
       const missing = printed.filter((t) => !stored.has(t))

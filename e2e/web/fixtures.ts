@@ -1,11 +1,12 @@
 import { test as base, expect, type Page } from '@playwright/test'
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { makeBadDatabase } from '../../test/damage.ts'
 import { isolatedMachineEnv } from '../../test/isolated-machine.ts'
+import { startServeHost } from '../../test/serve-host.ts'
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const FAKE_SMI_DIR = join(REPO_ROOT, 'e2e', 'fake-nvidia-smi')
@@ -57,44 +58,20 @@ export const test = base.extend<{ hostOptions: HostOptions; host: Host; guard: n
         env: { ...process.env, TZ: 'UTC', ...clock },
       })
     }
-    const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'wattprint.js'), 'serve', '--db', dbPath, '--port', '0'], {
-      env: {
-        ...process.env,
-        ...isolatedMachineEnv(),
-        PATH: `${FAKE_SMI_DIR}:${process.env.PATH ?? ''}`,
-        WATTPRINT_FAKE_SMI_STATE: join(dir, 'launches'),
-        WATTPRINT_FLUSH_MS: '500',
-        TZ: 'UTC',
-        ...clock,
-        ...hostOptions.env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const served = await startServeHost(dbPath, {
+      ...process.env,
+      ...isolatedMachineEnv(),
+      PATH: `${FAKE_SMI_DIR}:${process.env.PATH ?? ''}`,
+      WATTPRINT_FAKE_SMI_STATE: join(dir, 'launches'),
+      WATTPRINT_FLUSH_MS: '500',
+      TZ: 'UTC',
+      ...clock,
+      ...hostOptions.env,
     })
-    let stderr = ''
-    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()))
-    const url = await new Promise<string>((resolvePromise, reject) => {
-      let out = ''
-      child.stdout?.on('data', (c: Buffer) => {
-        out += c.toString()
-        if (out.includes('\n')) resolvePromise(out.split('\n')[0] ?? '')
-      })
-      child.on('exit', (code) => reject(new Error(`wattprint serve exited (${code}): ${stderr}`)))
-    })
-    const token = url.split('token=')[1] ?? ''
-    const base = url.split('/?')[0] ?? ''
-    const invoke = async <T>(channel: string, request: unknown = {}): Promise<T> => {
-      const res = await fetch(`${base}/api/invoke/${channel}`, {
-        method: 'POST',
-        body: JSON.stringify(request),
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      })
-      const body = (await res.json()) as { result: T; error?: { message: string } }
-      if (body.error) throw new Error(body.error.message)
-      return body.result
-    }
+    const { url, base, token } = served
+    const invoke = served.invoke.bind(served)
     await use({ now, pinned, url, base, token, dbPath, invoke })
-    child.kill('SIGTERM')
-    await new Promise((r) => child.once('exit', r))
+    await served.stop()
   },
   // Any uncaught error or console error in the page fails the test. It depends on the host so it
   // is checked (and the page closed) before the host stops: a page polling a stopped host is not a bug.

@@ -124,7 +124,9 @@ describe('local servers, watched passively', () => {
       })
       // The load lasted at least the 3 s asked for and at most the request's wall time (longer when the machine is busy).
       const loadS = [3, (performance.now() - startedMs) / 1000] as const
-      await new Promise((r) => setTimeout(r, 500))
+      // The next poll comes after the readings of the load have arrived (the watcher polls every
+      // 5 s; readings reach the recorder later than they were taken when the machine is busy).
+      await new Promise((r) => setTimeout(r, 2000))
       await s.inferenceWatch.poll()
       type Local = { tally: { outputTokens: number; aboveIdleJ: number; whPer1kTokens: number }[] }
       const localTally = async () => (await dispatch(s, 'models:local', { sinceMs: 0, untilMs: Date.now() + 3_600_000 })) as Local

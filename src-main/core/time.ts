@@ -17,7 +17,21 @@ export interface LocalDateTimeParts {
  * In the hour repeated when clocks go back, the earlier instant is taken.
  */
 export function epochMsFromLocalParts(parts: LocalDateTimeParts, zone?: string): number | null {
+  // A zone's offset never changes inside a minute: a log's readings of one minute ask luxon once.
+  const { second, millisecond } = parts
+  if (Number.isInteger(second) && second >= 0 && second <= 59 && Number.isInteger(millisecond) && millisecond >= 0 && millisecond <= 999) {
+    const key = `${zone ?? ''}|${parts.year}|${parts.month}|${parts.day}|${parts.hour}|${parts.minute}`
+    if (key !== lastMinute.key) lastMinute = { key, startMs: minuteStartMs(parts, zone) }
+    return lastMinute.startMs === null ? null : lastMinute.startMs + second * 1000 + millisecond
+  }
   const dt = DateTime.fromObject(parts, zone === undefined ? {} : { zone })
+  return dt.isValid ? dt.toMillis() : null
+}
+
+let lastMinute: { key: string; startMs: number | null } = { key: '', startMs: null }
+
+function minuteStartMs(parts: LocalDateTimeParts, zone: string | undefined): number | null {
+  const dt = DateTime.fromObject({ ...parts, second: 0, millisecond: 0 }, zone === undefined ? {} : { zone })
   return dt.isValid ? dt.toMillis() : null
 }
 
@@ -33,8 +47,17 @@ export function startOfLocalDayMs(tMs: number): number {
 
 /** Local calendar date of `tMs` as YYYY-MM-DD, in the system zone. */
 export function localDateKey(tMs: number): string {
-  return DateTime.fromMillis(tMs).toFormat('yyyy-MM-dd')
+  // Zone offsets are whole minutes: a minute lies in one local day. The recorder asks for every
+  // reading, so the last minute's answer is kept (per TZ, which tests and users may change).
+  const minute = Math.floor(tMs / 60_000)
+  const tz = globalThis.process?.env?.TZ
+  if (minute === lastDateKey.minute && tz === lastDateKey.tz) return lastDateKey.key
+  const key = DateTime.fromMillis(tMs).toFormat('yyyy-MM-dd')
+  lastDateKey = { minute, tz, key }
+  return key
 }
+
+let lastDateKey: { minute: number; tz: string | undefined; key: string } = { minute: Number.NaN, tz: undefined, key: '' }
 
 /** Local midnight of a YYYY-MM-DD date, in the system zone. */
 export function startOfLocalDateMs(date: string): number {

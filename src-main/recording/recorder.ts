@@ -68,6 +68,9 @@ export class Recorder {
   private outbox: Sample[] = []
   private pushScheduled = false
   private flushTimer: NodeJS.Timeout | null = null
+  /** When the oldest pending reading was queued (monotonic ms); null when none is pending. */
+  private pendingSinceMono: number | null = null
+  private flushSoon = false
   private stopped = true
   private storage: StorageHealth = { ok: true, message: message('storage.ok'), pendingReadings: 0, droppedReadings: 0, error: null }
   private maxGapS: number
@@ -193,6 +196,7 @@ export class Recorder {
     try {
       this.options.sink.ingest(batch)
       this.pending = []
+      this.pendingSinceMono = null
       if (!this.storage.ok)
         this.storage = { ok: true, message: message('storage.recovered'), pendingReadings: 0, droppedReadings: this.counts.droppedPending, error: null }
     } catch (error) {
@@ -243,15 +247,40 @@ export class Recorder {
   }
 
   // A timer only while readings wait: an idle recorder does not wake up every second.
+  /**
+   * Pending readings are written within a flush interval of the oldest one. When a poll brings
+   * readings and the oldest pending has waited that long, they are written in the same tick (no
+   * second wake-up a second); the timer is only the fallback for when readings stop.
+   */
   private scheduleFlush(): void {
-    if (this.flushTimer || this.stopped) return
+    if (this.stopped) return
+    const intervalMs = this.options.flushIntervalMs ?? 1000
+    const nowMono = (this.options.monotonicNowMs ?? (() => performance.now()))()
+    if (this.pendingSinceMono === null) this.pendingSinceMono = nowMono
+    if (nowMono - this.pendingSinceMono >= intervalMs * 0.9) {
+      if (this.flushTimer) clearTimeout(this.flushTimer)
+      this.flushTimer = null
+      if (this.flushSoon) return
+      // After the other devices of this tick have been accepted: one transaction for all of them.
+      this.flushSoon = true
+      setImmediate(() => {
+        this.flushSoon = false
+        this.flushNow()
+      })
+      return
+    }
+    if (this.flushTimer) return
     this.flushTimer = setTimeout(() => {
       this.flushTimer = null
-      this.flush()
-      // Still pending (the disk is full): try again later.
-      if (this.pending.length > 0) this.scheduleFlush()
-    }, this.options.flushIntervalMs ?? 1000)
+      this.flushNow()
+    }, intervalMs)
     this.flushTimer.unref()
+  }
+
+  private flushNow(): void {
+    this.flush()
+    // Still pending (the disk is full): try again later.
+    if (this.pending.length > 0) this.scheduleFlush()
   }
 
   // Readings of all devices in one tick arrive together; one push carries them all.

@@ -71,7 +71,7 @@ describe('which files are Wattprint databases', () => {
   it('adopts a file an earlier Wattprint wrote (its exact tables, no mark) and marks it', () => {
     const path = join(tempDir(), 'legacy.db')
     const db = new DatabaseSync(path)
-    for (const sql of MIGRATIONS.slice(0, 2)) db.exec(sql)
+    for (const sql of MIGRATIONS.slice(0, 2)) db.exec(sql as string)
     db.exec('PRAGMA user_version = 2')
     db.exec("INSERT INTO settings (key, value) VALUES ('pricePerKWh', '0.3')")
     db.close()
@@ -111,14 +111,15 @@ describe('a damaged Wattprint database', () => {
     expect(diagnoseDatabase(path)).toMatchObject({ state: 'damaged' })
     const report = salvageDatabase(path, join(dir, 'salvaged.db'))
     expect(sha256(path)).toBe(before)
-    const samples = report.tables.find((t) => t.table === 'samples')
+    const samples = report.tables.find((t) => t.table === 'readings')
     // Most of the 20,000 readings survive three damaged pages; what did not is named as key ranges.
     expect(samples?.copied).toBeGreaterThan(15_000)
     expect(samples?.copied).toBeLessThan(20_000)
     expect(samples?.unreadable.length).toBeGreaterThan(0)
     expect(diagnoseDatabase(report.target)).toEqual({ state: 'healthy' })
     const db = openDatabase(report.target)
-    const raw = db.prepare('SELECT sum(energy_j) AS e, count(*) AS n FROM samples').get() as { e: number; n: number }
+    const stored = new SampleStore(db).rawTotals(0, Date.UTC(2100, 0))
+    const raw = { e: stored.reduce((s, d) => s + d.energyJ, 0), n: new SampleStore(db).samplesSince(0).length }
     const minute = db.prepare('SELECT sum(energy_j) AS e, sum(samples) AS n FROM rollup_minute').get() as { e: number; n: number }
     expect(raw.n).toBe(samples?.copied)
     expect(minute.n).toBe(raw.n)

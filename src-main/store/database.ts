@@ -237,6 +237,8 @@ function openReadOnly(path: string): DatabaseSync {
 function prepareNew(db: DatabaseSync, path: string): DatabaseSync {
   try {
     db.exec('PRAGMA busy_timeout = 5000')
+    // Pages freed by retention go back to the disk (purgeRawBefore runs incremental_vacuum); only a new file can choose this.
+    db.exec('PRAGMA auto_vacuum = INCREMENTAL')
     migrate(db, path, 0, true)
     if (path !== ':memory:') {
       db.exec('PRAGMA journal_mode = WAL')
@@ -253,7 +255,11 @@ function migrate(db: DatabaseSync, path: string, current: number, mark: boolean)
   if (current === MIGRATIONS.length && !mark) return
   db.exec('BEGIN IMMEDIATE')
   try {
-    for (let version = current; version < MIGRATIONS.length; version++) db.exec(MIGRATIONS[version] ?? '')
+    for (let version = current; version < MIGRATIONS.length; version++) {
+      const step = MIGRATIONS[version] ?? ''
+      if (typeof step === 'string') db.exec(step)
+      else step(db)
+    }
     db.exec(`PRAGMA user_version = ${MIGRATIONS.length}`)
     db.exec(`PRAGMA application_id = ${WATTPRINT_APPLICATION_ID}`)
     db.exec('COMMIT')

@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite'
 import type { IdleBaseline } from '../contract/telemetry.ts'
+import { SampleStore } from './sample-store.ts'
 
 export interface LearnOptions {
   nowMs: number
@@ -34,23 +35,22 @@ export class IdleBaselineStore {
       .prepare(`INSERT INTO idle_baselines (device_id, idle_w, readings, percentile, window_days, basis, learned_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT(device_id) DO UPDATE SET idle_w = excluded.idle_w, readings = excluded.readings, percentile = excluded.percentile,
         window_days = excluded.window_days, basis = excluded.basis, learned_ms = excluded.learned_ms`)
+    const store = new SampleStore(this.db)
     for (const d of devices) {
-      const withUse = (
-        this.db.prepare('SELECT count(*) AS n FROM samples WHERE device_id = ? AND t_ms >= ? AND util_pct IS NOT NULL').get(d.id, since) as { n: number }
-      ).n
-      const where = withUse > 0 ? 'AND util_pct <= ?' : 'AND ? IS NOT NULL'
-      const atRest = (
-        this.db
-          .prepare(`SELECT count(*) AS n FROM samples WHERE device_id = ? AND t_ms >= ? AND power_w IS NOT NULL ${where}`)
-          .get(d.id, since, AT_REST_UTIL_PCT) as { n: number }
-      ).n
+      const readings = store.readings(d.device_key, since, Number.MAX_SAFE_INTEGER)
+      const withUse = readings.some((r) => r.utilPct !== null)
+      const powers = new Float64Array(readings.length)
+      let atRest = 0
+      for (const r of readings) {
+        if (r.powerW === null) continue
+        if (withUse && !(r.utilPct !== null && r.utilPct <= AT_REST_UTIL_PCT)) continue
+        powers[atRest++] = r.powerW
+      }
       if (atRest < options.minReadings) continue
-      const offset = Math.floor(((atRest - 1) * options.percentile) / 100)
-      const row = this.db
-        .prepare(`SELECT power_w AS w FROM samples WHERE device_id = ? AND t_ms >= ? AND power_w IS NOT NULL ${where} ORDER BY power_w LIMIT 1 OFFSET ?`)
-        .get(d.id, since, AT_REST_UTIL_PCT, offset) as { w: number } | undefined
-      if (!row) continue
-      upsert.run(d.id, row.w, atRest, options.percentile, options.windowDays, withUse > 0 ? 'at-rest' : 'all-readings', options.nowMs)
+      const sorted = powers.subarray(0, atRest).sort()
+      const idleW = sorted[Math.floor(((atRest - 1) * options.percentile) / 100)]
+      if (idleW === undefined) continue
+      upsert.run(d.id, idleW, atRest, options.percentile, options.windowDays, withUse ? 'at-rest' : 'all-readings', options.nowMs)
     }
     return this.all()
   }

@@ -1,3 +1,6 @@
+import type { DatabaseSync } from 'node:sqlite'
+import { encodeBlock, type StoredReadingRow } from './reading-block.ts'
+
 /**
  * The tables of each schema version that Wattprint shipped before it marked its files with an
  * application_id: an unmarked file with exactly these tables is adopted (and marked), any other
@@ -8,8 +11,11 @@ export const LEGACY_TABLES: Readonly<Record<number, readonly string[]>> = {
   2: ['devices', 'samples', 'rollup_minute', 'rollup_hour', 'rollup_day', 'settings', 'meta', 'data_packs'],
 }
 
+/** A migration: SQL, or a step that needs code (re-encoding rows). */
+export type Migration = string | ((db: DatabaseSync) => void)
+
 /** Schema migrations; index i brings schema version i to i+1. Never edit a shipped entry. */
-export const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly Migration[] = [
   `
   CREATE TABLE devices (
     id INTEGER PRIMARY KEY,
@@ -138,4 +144,68 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (server, model, bucket_ms)
   ) WITHOUT ROWID;
   `,
+  // Raw readings grouped per device and minute in compact blobs (reading-block.ts): ~15 B a
+  // reading instead of ~60. Existing readings are re-encoded, then the old table goes.
+  (db) => {
+    db.exec(`
+    CREATE TABLE readings (
+      device_id INTEGER NOT NULL REFERENCES devices(id),
+      minute_ms INTEGER NOT NULL,
+      n INTEGER NOT NULL,
+      data BLOB NOT NULL,
+      PRIMARY KEY (device_id, minute_ms)
+    ) WITHOUT ROWID;`)
+    const insert = db.prepare('INSERT INTO readings (device_id, minute_ms, n, data) VALUES (?, ?, ?, ?)')
+    let block: { deviceId: number; minuteMs: number; rows: StoredReadingRow[] } | null = null
+    const flush = (): void => {
+      if (block) insert.run(block.deviceId, block.minuteMs, block.rows.length, encodeBlock(block.minuteMs, block.rows))
+      block = null
+    }
+    for (const r of db.prepare('SELECT * FROM samples ORDER BY device_id, t_ms').iterate() as Iterable<LegacySampleRow>) {
+      const minuteMs = Math.floor(r.t_ms / 60_000) * 60_000
+      if (!block || block.deviceId !== r.device_id || block.minuteMs !== minuteMs) {
+        flush()
+        block = { deviceId: r.device_id, minuteMs, rows: [] }
+      }
+      block.rows.push(legacyReading(r))
+    }
+    flush()
+    db.exec('DROP TABLE samples')
+  },
 ]
+
+/** A row of the samples table of schema versions 1–4. */
+export interface LegacySampleRow {
+  device_id: number
+  t_ms: number
+  power_w: number | null
+  energy_j: number | null
+  interval_s: number | null
+  gap: number
+  power_limit_w: number | null
+  util_pct: number | null
+  mem_util_pct: number | null
+  mem_used_b: number | null
+  temp_c: number | null
+  sm_clock_mhz: number | null
+  pstate: number | null
+  method?: number | null
+}
+
+export function legacyReading(r: LegacySampleRow): StoredReadingRow {
+  return {
+    tMs: r.t_ms,
+    powerW: r.power_w,
+    energyJ: r.energy_j,
+    intervalS: r.interval_s,
+    gap: r.gap === 1,
+    method: r.energy_j === null ? null : r.method === 1 ? 'counter' : r.method === 2 ? 'estimated' : 'sampled-power',
+    powerLimitW: r.power_limit_w,
+    utilPct: r.util_pct,
+    memUtilPct: r.mem_util_pct,
+    memUsedB: r.mem_used_b,
+    tempC: r.temp_c,
+    smClockMhz: r.sm_clock_mhz,
+    pstate: r.pstate,
+  }
+}

@@ -5,6 +5,8 @@ import type { Device } from '../contract/telemetry.ts'
 import { inspectDatabase, messageOf, openDatabase, StoreError } from './database.ts'
 import { SampleStore } from './sample-store.ts'
 import type { IngestRow } from '../recording/sink.ts'
+import { legacyReading, type LegacySampleRow } from './migrations.ts'
+import { decodeBlock, type StoredReadingRow } from './reading-block.ts'
 
 export interface TableSalvage {
   table: string
@@ -22,6 +24,7 @@ export interface SalvageReport {
 }
 
 const HOUR_MS = 3_600_000
+const MINUTE_MS = 60_000
 /** Narrowest key range worth splitting further while hunting a damaged page. */
 const MIN_SPLIT = 1
 
@@ -48,7 +51,7 @@ export function salvageDatabase(source: string, target: string): SalvageReport {
     tables.push(devices.report)
     const horizon = readHorizon(from)
     tables.push(copyKeyValue(from, to, 'settings'), copyKeyValue(from, to, 'meta'), copyDataPacks(from, to))
-    tables.push(copySamples(from, store, devices.byId))
+    tables.push(copyReadings(from, store, devices.byId))
     for (const table of ['rollup_minute', 'rollup_hour'] as const) tables.push(copyRollupBefore(from, to, table, devices.ids, horizon))
     tables.push(copyDayRollupBefore(from, to, devices.ids, horizon))
   } finally {
@@ -118,23 +121,83 @@ function copyDataPacks(from: DatabaseSync, to: DatabaseSync): TableSalvage {
   return report
 }
 
-interface SampleRow {
-  t_ms: number
-  power_w: number | null
-  energy_j: number | null
-  interval_s: number | null
-  gap: number
-  power_limit_w: number | null
-  util_pct: number | null
-  mem_util_pct: number | null
-  mem_used_b: number | null
-  temp_c: number | null
-  sm_clock_mhz: number | null
-  pstate: number | null
-  method: number | null
+/** The device as the recorder hands it over, from its salvaged row. */
+function deviceOf(d: DeviceRow): Device {
+  return {
+    deviceId: d.device_key,
+    index: d.idx,
+    name: d.name,
+    memTotalB: d.mem_total_b,
+    source: d.source,
+    domain: d.domain ?? 'gpu',
+    method: d.method ?? 'sampled-power',
+  }
 }
 
-function copySamples(from: DatabaseSync, store: SampleStore, devices: Map<number, DeviceRow>): TableSalvage {
+function ingestRowOf(r: StoredReadingRow, device: Device): IngestRow {
+  return {
+    sample: {
+      tMs: r.tMs,
+      deviceId: device.deviceId,
+      powerW: r.powerW,
+      powerLimitW: r.powerLimitW,
+      utilPct: r.utilPct,
+      memUtilPct: r.memUtilPct,
+      memUsedB: r.memUsedB,
+      tempC: r.tempC,
+      smClockMhz: r.smClockMhz,
+      pstate: r.pstate,
+    },
+    device,
+    energyJ: r.energyJ,
+    intervalS: r.intervalS,
+    gap: r.gap,
+    method: r.method,
+  }
+}
+
+function hasTable(from: DatabaseSync, name: string): boolean {
+  return tryGet(() => from.prepare("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) ?? null) !== null
+}
+
+/** Raw readings: minute blocks (schema 5+) or the samples table of earlier files; each re-ingested so rollups agree. */
+function copyReadings(from: DatabaseSync, store: SampleStore, devices: Map<number, DeviceRow>): TableSalvage {
+  if (!hasTable(from, 'readings') && hasTable(from, 'samples')) return copyLegacySamples(from, store, devices)
+  const report: TableSalvage = { table: 'readings', copied: 0, unreadable: [] }
+  for (const [id, d] of devices) {
+    const bounds = tryGet(
+      () =>
+        from.prepare('SELECT min(minute_ms) AS lo, max(minute_ms) AS hi FROM readings WHERE device_id = ?').get(id) as { lo: number | null; hi: number | null },
+    )
+    if (bounds && bounds.lo === null) continue
+    const lo = bounds?.lo ?? 0
+    const hi = (bounds?.hi ?? Date.UTC(2100, 0)) + MINUTE_MS
+    const blocks = readRange(
+      from,
+      'SELECT minute_ms, data FROM readings WHERE device_id = ? AND minute_ms >= ? AND minute_ms < ?',
+      [id],
+      lo,
+      hi,
+      report,
+      `device ${id}, minute_ms`,
+      MINUTE_MS,
+    ) as unknown as { minute_ms: number; data: Uint8Array }[]
+    const device = deviceOf(d)
+    const rows: IngestRow[] = []
+    for (const b of blocks) {
+      try {
+        for (const r of decodeBlock(b.minute_ms, b.data)) rows.push(ingestRowOf(r, device))
+      } catch {
+        // A page that reads but holds garbage: that minute is lost, and said.
+        report.unreadable.push(`device ${id}, minute_ms ${b.minute_ms}`)
+      }
+    }
+    for (let i = 0; i < rows.length; i += 50_000) report.copied += store.ingest(rows.slice(i, i + 50_000)).inserted
+  }
+  return report
+}
+
+function copyLegacySamples(from: DatabaseSync, store: SampleStore, devices: Map<number, DeviceRow>): TableSalvage {
   const report: TableSalvage = { table: 'samples', copied: 0, unreadable: [] }
   for (const [id, d] of devices) {
     const bounds = tryGet(
@@ -151,35 +214,9 @@ function copySamples(from: DatabaseSync, store: SampleStore, devices: Map<number
       hi,
       report,
       `device ${id}, t_ms`,
-    ) as unknown as SampleRow[]
-    const device = {
-      deviceId: d.device_key,
-      index: d.idx,
-      name: d.name,
-      memTotalB: d.mem_total_b,
-      source: d.source,
-      domain: d.domain ?? 'gpu',
-      method: d.method ?? 'sampled-power',
-    }
-    const ingest: IngestRow[] = rows.map((r) => ({
-      sample: {
-        tMs: r.t_ms,
-        deviceId: d.device_key,
-        powerW: r.power_w,
-        powerLimitW: r.power_limit_w,
-        utilPct: r.util_pct,
-        memUtilPct: r.mem_util_pct,
-        memUsedB: r.mem_used_b,
-        tempC: r.temp_c,
-        smClockMhz: r.sm_clock_mhz,
-        pstate: r.pstate,
-      },
-      device,
-      energyJ: r.energy_j,
-      intervalS: r.interval_s,
-      gap: r.gap === 1,
-      method: r.energy_j === null ? null : r.method === 1 ? 'counter' : r.method === 2 ? 'estimated' : 'sampled-power',
-    }))
+    ) as unknown as LegacySampleRow[]
+    const device = deviceOf(d)
+    const ingest = rows.map((r) => ingestRowOf(legacyReading(r), device))
     for (let i = 0; i < ingest.length; i += 50_000) report.copied += store.ingest(ingest.slice(i, i + 50_000)).inserted
   }
   return report
@@ -277,6 +314,8 @@ function readRange(
   hi: number,
   report: TableSalvage,
   what: string,
+  /** Keys are multiples of this (minute blocks: 60,000): no split finer than one key. */
+  step = MIN_SPLIT,
 ): Record<string, unknown>[] {
   const statement = from.prepare(sql)
   const out: Record<string, unknown>[] = []
@@ -287,7 +326,7 @@ function readRange(
     try {
       for (const row of statement.all(...params, a, b) as Record<string, unknown>[]) out.push(row)
     } catch {
-      if (b - a <= MIN_SPLIT) {
+      if (b - a <= step) {
         const last = report.unreadable.at(-1)
         // Merge adjacent unreadable keys into one range.
         const m = last ? new RegExp(`^${what} (\\d+)–(\\d+)$`).exec(last) : null
@@ -295,7 +334,7 @@ function readRange(
         else report.unreadable.push(`${what} ${a}–${b}`)
         continue
       }
-      const mid = Math.floor((a + b) / 2)
+      const mid = a + Math.max(step, Math.floor((b - a) / (2 * step)) * step)
       // Upper half first on the stack's bottom: ranges come out in order.
       pending.push([mid, b], [a, mid])
     }

@@ -33,6 +33,14 @@ export function pciDisplays(env: Pick<SourceEnv, 'readFile' | 'listDir'>): PciDi
     .filter((d): d is PciDisplay => d !== null)
 }
 
+/**
+ * Which of these PCI addresses sleep now: one small sysfs file each, not the whole bus (what a
+ * poll asks every second).
+ */
+export function sleepingAmong(env: Pick<SourceEnv, 'readFile'>, addresses: readonly string[]): Set<string> {
+  return new Set(addresses.filter((a) => env.readFile(`bus/pci/devices/${a}/power/runtime_status`)?.trim() === 'suspended'))
+}
+
 /** On battery: a battery is present and no mains supply is online (Linux power_supply class). */
 export function onBattery(env: Pick<SourceEnv, 'readFile' | 'listDir'>): boolean {
   const supplies = env.listDir('class/power_supply').map((name) => ({

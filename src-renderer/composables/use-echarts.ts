@@ -1,7 +1,7 @@
 import { onBeforeUnmount, onMounted, shallowRef, type Ref } from 'vue'
 import { init, use, type ECharts } from 'echarts/core'
-import { BarChart, LineChart } from 'echarts/charts'
-import { DataZoomComponent, GridComponent, LegendComponent, TooltipComponent } from 'echarts/components'
+import { LineChart } from 'echarts/charts'
+import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components'
 import { CanvasRenderer } from 'echarts/renderers'
 import type { EChartsCoreOption } from 'echarts/core'
 
@@ -13,14 +13,23 @@ function markFirstChart(): void {
   performance.mark('wattprint:first-chart')
 }
 
-use([LineChart, BarChart, GridComponent, TooltipComponent, LegendComponent, DataZoomComponent, CanvasRenderer])
+// What the dashboard's live chart needs, and nothing more: it is on the path to the first chart.
+// A view that needs more (bars, zoom) passes those parts to useEcharts, so they load with that view.
+use([LineChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer])
+
+/** ECharts parts (charts, components) a view registers on top of the dashboard's. */
+export type EchartsParts = Parameters<typeof use>[0]
 
 function isDark(): boolean {
   return document.documentElement.dataset.theme === 'dark'
 }
 
 /** One ECharts instance bound to an element: resized with it, disposed with the component. */
-export function useEcharts(el: Ref<HTMLElement | null>): { chart: Ref<ECharts | null>; setOption: (option: EChartsCoreOption, replace?: boolean) => void } {
+export function useEcharts(
+  el: Ref<HTMLElement | null>,
+  parts: EchartsParts = [],
+): { chart: Ref<ECharts | null>; setOption: (option: EChartsCoreOption, replace?: boolean) => void } {
+  use(parts)
   const chart = shallowRef<ECharts | null>(null)
   let observer: ResizeObserver | null = null
   let pending: { option: EChartsCoreOption; replace: boolean } | null = null

@@ -1,11 +1,20 @@
 import type { Sample } from '../../src-main/contract/telemetry.ts'
 
 /**
- * Appends a push to the live buffer and drops what fell out of the window. Samples arrive in
- * time order per push; the buffer stays sorted because pushes are applied in order.
+ * The end of the live window: now, or the newest reading when the host's clock runs ahead of this
+ * one (a pinned clock, a replay at speed), so the buffer stays bounded whatever the two clocks say.
+ */
+export function windowEndMs(buffer: readonly Sample[], nowMs: number): number {
+  return Math.max(nowMs, buffer[buffer.length - 1]?.tMs ?? nowMs)
+}
+
+/**
+ * Appends a push to the live buffer and drops what fell out of the window (which ends at
+ * `windowEndMs` of the result). Samples arrive in time order per push; the buffer stays sorted
+ * because pushes are applied in order.
  */
 export function appendToWindow(buffer: readonly Sample[], incoming: readonly Sample[], windowMs: number, nowMs: number): Sample[] {
-  const cutoff = nowMs - windowMs
+  const cutoff = Math.max(windowEndMs(buffer, nowMs), windowEndMs(incoming, nowMs)) - windowMs
   let start = 0
   while (start < buffer.length && (buffer[start]?.tMs ?? 0) < cutoff) start++
   return buffer.slice(start).concat(incoming.filter((s) => s.tMs >= cutoff))

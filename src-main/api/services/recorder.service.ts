@@ -54,6 +54,15 @@ export class RecorderService {
   private running = false
   private generation = 0
 
+  private battery: { atMs: number; on: boolean } | null = null
+
+  /** On battery (sampling slows down): the power supplies are read every 30 s, not every poll. */
+  private onBattery(): boolean {
+    const nowMs = this.options.clock.nowMs()
+    if (!this.battery || nowMs < this.battery.atMs || nowMs - this.battery.atMs >= 30_000) this.battery = { atMs: nowMs, on: onBattery(this.options.env) }
+    return this.battery.on
+  }
+
   constructor(options: RecorderService['options'], wire: RecorderListener) {
     this.options = options
     this.wire = wire
@@ -176,8 +185,7 @@ export class RecorderService {
       ...(attribution ? { attribution } : {}),
       sink: this.options.sink,
       maxGapS: this.options.settings.get().maxGapS,
-      pollIntervalMs: () =>
-        (this.options.sampleIntervalMs ?? this.options.settings.get().sampleIntervalMs) * (onBattery(this.options.env) ? BATTERY_SLOWDOWN : 1),
+      pollIntervalMs: () => (this.options.sampleIntervalMs ?? this.options.settings.get().sampleIntervalMs) * (this.onBattery() ? BATTERY_SLOWDOWN : 1),
       wallNowMs: () => this.options.clock.nowMs(),
       ...(this.options.flushIntervalMs ? { flushIntervalMs: this.options.flushIntervalMs } : {}),
     })

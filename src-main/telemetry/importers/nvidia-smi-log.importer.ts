@@ -10,7 +10,7 @@ import { epochMsFromLocalParts } from '../../core/time.ts'
 import { parseNvidiaSmiLog, type SkipTally } from '../parsers/nvidia-smi-log.parse.ts'
 import { sanitizeName, type NvidiaRecord } from '../parsers/nvidia-smi-csv.parse.ts'
 import { toReadingAndDevice } from '../readers/nvidia-smi.reader.ts'
-import { deviceOf, sampleOf, type HistorySink, type IngestRow } from '../../recording/sink.ts'
+import { deviceOf, type HistorySink, type IngestRow } from '../../recording/sink.ts'
 
 /** Readings dated more than this after now are refused: a log cannot come from the future. */
 const FUTURE_SLACK_MS = 86_400_000
@@ -100,11 +100,26 @@ function readingsByDevice(
       log.skip('implausible-time', line, `timestamp ${new Date(tMs).toISOString()} is in the future`)
       continue
     }
-    const { reading, device } = toReadingAndDevice(withImportName(record, fileName), tMs, 'import')
     const deviceId = record.uuid ?? `log-${hash(`${logIdentity}|${record.name ?? ''}|${record.index ?? 0}`)}`
-    const entry = byDevice.get(deviceId) ?? { device: deviceOf({ ...device, deviceId }), samples: [] }
-    entry.samples.push(sampleOf({ ...reading, deviceId }))
-    byDevice.set(deviceId, entry)
+    let entry = byDevice.get(deviceId)
+    if (!entry) {
+      const { device } = toReadingAndDevice(withImportName(record, fileName), tMs, 'import')
+      entry = { device: deviceOf({ ...device, deviceId }), samples: [] }
+      byDevice.set(deviceId, entry)
+    }
+    // The same fields toReadingAndDevice → sampleOf keep, without the objects in between (millions of lines).
+    entry.samples.push({
+      tMs,
+      deviceId,
+      powerW: record.powerW,
+      powerLimitW: record.powerLimitW,
+      utilPct: record.utilPct,
+      memUtilPct: record.memUtilPct,
+      memUsedB: record.memUsedB,
+      tempC: record.tempC,
+      smClockMhz: record.smClockMhz,
+      pstate: record.pstate,
+    })
   }
   return byDevice
 }

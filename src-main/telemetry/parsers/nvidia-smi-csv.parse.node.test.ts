@@ -1,8 +1,9 @@
+import fc from 'fast-check'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { FIXTURES, captureQueryGpuSections, readFixture, sharedFixture } from '../../../test/helpers.ts'
-import { isMissingToken, parseHeader, parseNumericCell, parseRecord, streamColumnMap, STREAM_FIELDS } from './nvidia-smi-csv.parse.ts'
+import { isMissingToken, parseHeader, parseNumericCell, parseRecord, parseTimestampCell, streamColumnMap, STREAM_FIELDS } from './nvidia-smi-csv.parse.ts'
 import { parseNvidiaSmiLog } from './nvidia-smi-log.parse.ts'
 import { diagnoseNvidiaSmiOutput } from './nvidia-smi-status.parse.ts'
 import { formatText } from '../../contract/messages.ts'
@@ -170,5 +171,47 @@ describe('what nvidia-smi says when it fails', () => {
     const d = diagnoseNvidiaSmiOutput(text)
     expect(d.state).toBe(state)
     if (state !== 'other') expect(formatText('en', d.fix ?? { code: '', params: {} }).length).toBeGreaterThan(20)
+  })
+})
+
+describe('reading a timestamp fast, the same as by the pattern', () => {
+  /** The documented shape, as a pattern: what the digit-by-digit reader must agree with. */
+  function byPattern(cell: string): unknown {
+    const m = /^(\d{4})[/-](\d{2})[/-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?$/.exec(cell)
+    if (!m) return null
+    const [, y, mo, d, h, mi, s, ms] = m
+    return {
+      year: Number(y),
+      month: Number(mo),
+      day: Number(d),
+      hour: Number(h),
+      minute: Number(mi),
+      second: Number(s),
+      millisecond: ms ? Number(ms.padEnd(3, '0')) : 0,
+    }
+  }
+
+  it('agrees on every 23-character cell made of digits and separators, well-formed or not', () => {
+    const char = fc.constantFrom(...'0123456789/-: T.x٣'.split(''))
+    const nearly = fc.array(fc.nat({ max: 22 }), { maxLength: 3 }).chain((holes) =>
+      fc.array(char, { minLength: holes.length, maxLength: holes.length }).map((cs) => {
+        const good = [...'2026/11/30 12:34:56.789']
+        holes.forEach((h, i) => (good[h] = cs[i] ?? '0'))
+        return good.join('')
+      }),
+    )
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          nearly,
+          fc.array(char, { minLength: 23, maxLength: 23 }).map((cs) => cs.join('')),
+        ),
+        (cell) => {
+          expect(parseTimestampCell(cell)).toEqual(byPattern(cell))
+        },
+      ),
+      { numRuns: 3000 },
+    )
+    expect(parseTimestampCell('2026-11-30T12:34:56.789')).toEqual(byPattern('2026-11-30T12:34:56.789'))
   })
 })

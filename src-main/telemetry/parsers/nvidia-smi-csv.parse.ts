@@ -198,6 +198,11 @@ function isNumericField(field: NvidiaField): field is NumericField {
 
 /** `2026/04/01 19:23:48.553` (nvidia-smi's format; also accepts `-` between date parts). */
 export function parseTimestampCell(cell: string): LocalDateTimeParts | null {
+  // nvidia-smi's own shape, `yyyy/MM/dd HH:mm:ss.SSS`, read digit by digit (every line of a log has one).
+  if (cell.length === 23) {
+    const fast = fixedTimestamp(cell)
+    if (fast) return fast
+  }
   const m = /^(\d{4})[/-](\d{2})[/-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?$/.exec(cell)
   if (!m) return null
   const [, y, mo, d, h, mi, s, ms] = m
@@ -210,6 +215,35 @@ export function parseTimestampCell(cell: string): LocalDateTimeParts | null {
     second: Number(s),
     millisecond: ms ? Number(ms.padEnd(3, '0')) : 0,
   }
+}
+
+/** `yyyy/MM/dd HH:mm:ss.SSS` (or `-` between date parts, `T` before the time) without a regex; null for any other shape. */
+function fixedTimestamp(cell: string): LocalDateTimeParts | null {
+  const c4 = cell[4]
+  const c7 = cell[7]
+  const c10 = cell[10]
+  if ((c4 !== '/' && c4 !== '-') || (c7 !== '/' && c7 !== '-') || (c10 !== ' ' && c10 !== 'T')) return null
+  if (cell[13] !== ':' || cell[16] !== ':' || cell[19] !== '.') return null
+  const year = digitsAt(cell, 0, 4)
+  const month = digitsAt(cell, 5, 2)
+  const day = digitsAt(cell, 8, 2)
+  const hour = digitsAt(cell, 11, 2)
+  const minute = digitsAt(cell, 14, 2)
+  const second = digitsAt(cell, 17, 2)
+  const millisecond = digitsAt(cell, 20, 3)
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || millisecond < 0) return null
+  return { year, month, day, hour, minute, second, millisecond }
+}
+
+/** The number written by `count` decimal digits at `from`, or -1 when one is not a digit. */
+function digitsAt(text: string, from: number, count: number): number {
+  let value = 0
+  for (let i = from; i < from + count; i++) {
+    const d = text.charCodeAt(i) - 48
+    if (d < 0 || d > 9) return -1
+    value = value * 10 + d
+  }
+  return value
 }
 
 function emptyRecord(time: LocalDateTimeParts): NvidiaRecord {
@@ -248,24 +282,46 @@ export function parseRecord(line: string, map: ColumnMap): RecordResult {
   }
   const record = emptyRecord(time)
 
+  // A log repeats most cells line after line (uuid, name, limit, memory total, P-state): a cell
+  // equal to the same column's last accepted one has the same value.
+  let memo = lastAccepted.get(map)
+  if (!memo) {
+    memo = map.fields.map(() => ({ cell: null as string | null, set: (_r: NvidiaRecord): void => undefined }))
+    lastAccepted.set(map, memo)
+  }
   for (let i = 0; i < cells.length; i++) {
     const field = map.fields[i]
     const cell = cells[i] ?? ''
     if (!field || field === 'timestamp') continue
+    const seen = memo[i]
+    if (seen && seen.cell === cell) {
+      seen.set(record)
+      continue
+    }
+    const accept = (set: (r: NvidiaRecord) => void): void => {
+      set(record)
+      if (seen) {
+        seen.cell = cell
+        seen.set = set
+      }
+    }
     if (field === 'uuid') {
       if (isMissingToken(cell)) continue
       if (!UUID_PATTERN.test(cell)) return { ok: false, reason: 'bad-uuid', detail: `uuid "${printable(cell, 40)}" is not a GPU-… or MIG-… identifier` }
-      record.uuid = cell
+      accept((r) => (r.uuid = cell))
       continue
     }
     if (field === 'name') {
-      record.name = isMissingToken(cell) ? null : sanitizeName(cell)
+      const name = isMissingToken(cell) ? null : sanitizeName(cell)
+      accept((r) => (r.name = name))
       continue
     }
     if (field === 'pstate') {
       const m = /^P(\d{1,2})$/.exec(cell)
-      if (m && Number(m[1]) <= 15) record.pstate = Number(m[1])
-      else if (!isMissingToken(cell)) return { ok: false, reason: 'bad-value', detail: `pstate "${printable(cell, 20)}"` }
+      if (m && Number(m[1]) <= 15) {
+        const pstate = Number(m[1])
+        accept((r) => (r.pstate = pstate))
+      } else if (!isMissingToken(cell)) return { ok: false, reason: 'bad-value', detail: `pstate "${printable(cell, 20)}"` }
       continue
     }
     const parsed = parseNumericCell(cell)
@@ -293,10 +349,13 @@ export function parseRecord(line: string, map: ColumnMap): RecordResult {
         detail: `${field} ${parsed.value}${unit && unit !== spec.bare ? ` ${unit}` : ''} is outside ${spec.min}–${spec.max}${spec.bare ? ` ${spec.bare}` : ''}`,
       }
     }
-    assign(record, field, value)
+    accept((r) => assign(r, field, value))
   }
   return { ok: true, record }
 }
+
+/** Per column map, each column's last accepted cell and how it set the record. */
+const lastAccepted = new WeakMap<ColumnMap, { cell: string | null; set: (r: NvidiaRecord) => void }[]>()
 
 function assign(record: NvidiaRecord, field: NumericField, value: number): void {
   switch (field) {

@@ -1,6 +1,6 @@
 import { message, type Message } from '../../contract/messages.ts'
 import { NVML_RETURN, openNvml, pciAddressFromBusId, type Nvml, type NvmlDevice, type NvmlUnavailable } from '../nvml/nvml.binding.ts'
-import { pciDisplays } from '../pci.ts'
+import { pciDisplays, sleepingAmong } from '../pci.ts'
 import { emptyReading, type DeviceInfo, type Reading } from '../reading.ts'
 import { readCommandLine } from '../processes/command-line.ts'
 import type { GpuProcess, ProcessReader } from '../processes/process-reader.ts'
@@ -51,12 +51,11 @@ function describeDevice(device: NvmlDevice): DeviceInfo | null {
   }
 }
 
-/** Sleeping NVIDIA GPUs by PCI address (sysfs only: asking NVML would wake them). */
-function asleepAddresses(env: SourceEnv): Set<string> {
-  return new Set(
-    pciDisplays(env)
-      .filter((d) => d.vendor === 'nvidia' && d.asleep)
-      .map((d) => d.address.toLowerCase()),
+/** Which of these devices sleep, by PCI address (sysfs only: asking NVML would wake them). */
+function asleepAddresses(env: SourceEnv, devices: readonly DeviceInfo[]): Set<string> {
+  return sleepingAmong(
+    env,
+    devices.flatMap((d) => (d.pciAddress ? [d.pciAddress.toLowerCase()] : [])),
   )
 }
 
@@ -155,7 +154,7 @@ class NvmlProcesses implements ProcessReader {
   }
 
   async read(): Promise<{ processes: GpuProcess[]; error: string | null }> {
-    const asleep = asleepAddresses(this.env)
+    const asleep = asleepAddresses(this.env, this.devices)
     const awake = this.devices.filter((d) => !d.pciAddress || !asleep.has(d.pciAddress.toLowerCase()))
     if (awake.length === 0) return { processes: [], error: null }
     if (!this.nvml) {
@@ -240,7 +239,8 @@ class NvmlPoll implements PollReader {
   }
 
   async read(): Promise<{ readings: { reading: Reading; device: DeviceInfo }[]; status: PollStatus | null }> {
-    const asleep = asleepAddresses(this.env)
+    // Only a GPU under runtime power management (a laptop's) can be asleep: a desktop's is not asked each poll.
+    const asleep = this.holdOpen ? new Set<string>() : asleepAddresses(this.env, this.devices)
     const awake = this.devices.filter((d) => !d.pciAddress || !asleep.has(d.pciAddress.toLowerCase()))
     if (awake.length === 0) {
       this.close()
