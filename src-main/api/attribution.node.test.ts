@@ -115,6 +115,7 @@ describe('local servers, watched passively', () => {
       await s.settings.update({ idleBaselineW: 30 })
       await waitFor(() => s.inferenceWatch.servers().length === 1, 'the server seen', 10_000)
       await s.inferenceWatch.poll()
+      const startedWallMs = Date.now()
       // Someone uses the server (not Wattprint): 300 tokens at 100/s = 3 s at 200 W above idle.
       const startedMs = performance.now()
       await fetch(`${server.url}/completion`, {
@@ -137,9 +138,16 @@ describe('local servers, watched passively', () => {
         local = await localTally()
       }
       expect(local.tally[0]?.outputTokens).toBe(300)
-      // 600 J above idle for 300 tokens: 0.556 Wh per 1,000 (the window holds the whole generation).
-      expect(local.tally[0]?.aboveIdleJ).toBeGreaterThan(200 * loadS[0] * 0.85)
-      expect(local.tally[0]?.aboveIdleJ).toBeLessThan(200 * loadS[1] * 1.15)
+      // The window holds the whole generation: the tally's energy above idle is what the recorder
+      // measured above idle over the whole test (a busy machine samples the load's edges coarsely,
+      // so that figure, not the stand-in's 600 J, is the truth to hold the tally to).
+      s.recorder.current.flush()
+      const recorded = s.reports.report(startedWallMs - 60_000, Date.now() + 60_000).aboveIdleEnergyJ ?? 0
+      expect(local.tally[0]?.aboveIdleJ).toBeGreaterThan(recorded * 0.9)
+      expect(local.tally[0]?.aboveIdleJ).toBeLessThan(recorded * 1.1 + 1)
+      // And that is the load: 200 W above idle for at least 3 s and at most the request's wall time.
+      expect(recorded).toBeGreaterThan(200 * loadS[0] * 0.7)
+      expect(recorded).toBeLessThan(200 * loadS[1] * 1.15)
     } finally {
       delete process.env.WATTPRINT_INFERENCE_URLS
     }

@@ -12,6 +12,37 @@ export interface LearnOptions {
   minReadings: number
 }
 
+/**
+ * Powers counted in 0.01 W steps from 0 to 3,000 W (nvidia-smi's own resolution; 1.2 MB whatever
+ * the number of readings): the k-th lowest without keeping the readings.
+ */
+class PowerHistogram {
+  static readonly STEPS_PER_W = 100
+  static readonly MAX_W = 3000
+  private readonly counts = new Uint32Array(PowerHistogram.MAX_W * PowerHistogram.STEPS_PER_W + 1)
+  count = 0
+
+  static create(): PowerHistogram {
+    return new PowerHistogram()
+  }
+
+  add(powerW: number): void {
+    const step = Math.min(this.counts.length - 1, Math.max(0, Math.round(powerW * PowerHistogram.STEPS_PER_W)))
+    this.counts[step] = (this.counts[step] ?? 0) + 1
+    this.count++
+  }
+
+  /** The k-th lowest power (0-based), to the step. */
+  at(k: number): number {
+    let seen = 0
+    for (let step = 0; step < this.counts.length; step++) {
+      seen += this.counts[step] ?? 0
+      if (seen > k) return step / PowerHistogram.STEPS_PER_W
+    }
+    return (this.counts.length - 1) / PowerHistogram.STEPS_PER_W
+  }
+}
+
 /** At most this GPU utilisation, %, counts as "at rest". */
 const AT_REST_UTIL_PCT = 1
 
@@ -37,20 +68,20 @@ export class IdleBaselineStore {
         window_days = excluded.window_days, basis = excluded.basis, learned_ms = excluded.learned_ms`)
     const store = new SampleStore(this.db)
     for (const d of devices) {
-      const readings = store.readings(d.device_key, since, Number.MAX_SAFE_INTEGER)
-      const withUse = readings.some((r) => r.utilPct !== null)
-      const powers = new Float64Array(readings.length)
-      let atRest = 0
-      for (const r of readings) {
+      const atRest = PowerHistogram.create()
+      const all = PowerHistogram.create()
+      let withUse = false
+      // Both tallies in one pass: which one counts depends on whether the device reports use at all.
+      for (const r of store.eachReading(d.device_key, since, Number.MAX_SAFE_INTEGER)) {
+        if (r.utilPct !== null) withUse = true
         if (r.powerW === null) continue
-        if (withUse && !(r.utilPct !== null && r.utilPct <= AT_REST_UTIL_PCT)) continue
-        powers[atRest++] = r.powerW
+        all.add(r.powerW)
+        if (r.utilPct !== null && r.utilPct <= AT_REST_UTIL_PCT) atRest.add(r.powerW)
       }
-      if (atRest < options.minReadings) continue
-      const sorted = powers.subarray(0, atRest).sort()
-      const idleW = sorted[Math.floor(((atRest - 1) * options.percentile) / 100)]
-      if (idleW === undefined) continue
-      upsert.run(d.id, idleW, atRest, options.percentile, options.windowDays, withUse ? 'at-rest' : 'all-readings', options.nowMs)
+      const counted = withUse ? atRest : all
+      if (counted.count < options.minReadings) continue
+      const idleW = counted.at(Math.floor(((counted.count - 1) * options.percentile) / 100))
+      upsert.run(d.id, idleW, counted.count, options.percentile, options.windowDays, withUse ? 'at-rest' : 'all-readings', options.nowMs)
     }
     return this.all()
   }

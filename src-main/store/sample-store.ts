@@ -133,7 +133,8 @@ export class SampleStore implements Sink {
     const groups = new Map<string, { deviceId: number; minuteMs: number; rows: IngestRow[] }>()
     for (const row of rows) {
       const deviceId = this.deviceIdFor(row.device, row.sample.tMs)
-      const minuteMs = Math.floor(row.sample.tMs / MINUTE_MS) * MINUTE_MS
+      // The block keeps whole milliseconds: its minute is the rounded instant's.
+      const minuteMs = Math.floor(Math.round(row.sample.tMs) / MINUTE_MS) * MINUTE_MS
       const key = `${deviceId}|${minuteMs}`
       const group = groups.get(key)
       if (group) group.rows.push(row)
@@ -216,20 +217,21 @@ export class SampleStore implements Sink {
   }
 
   /** Decoded blocks whose minute overlaps [fromMs, toMs), every device or one. */
-  private blocks(fromMs: number, toMs: number, deviceKey?: string): Block[] {
+  private *blocks(fromMs: number, toMs: number, deviceKey?: string): Generator<Block> {
     const fromMinute = Math.floor(fromMs / MINUTE_MS) * MINUTE_MS
+    // One block at a time: a week at 10 Hz is millions of readings, never all in memory.
     const rows = (
       deviceKey === undefined
         ? this.statement(
             `SELECT d.id, d.device_key, r.minute_ms, r.data FROM devices d CROSS JOIN readings r ON r.device_id = d.id
               WHERE r.minute_ms >= ? AND r.minute_ms < ? ORDER BY r.minute_ms`,
-          ).all(fromMinute, toMs)
+          ).iterate(fromMinute, toMs)
         : this.statement(
             `SELECT d.id, d.device_key, r.minute_ms, r.data FROM devices d JOIN readings r ON r.device_id = d.id
               WHERE d.device_key = ? AND r.minute_ms >= ? AND r.minute_ms < ? ORDER BY r.minute_ms`,
-          ).all(deviceKey, fromMinute, toMs)
-    ) as { id: number; device_key: string; minute_ms: number; data: Uint8Array }[]
-    return rows.map((r) => ({ deviceId: r.id, deviceKey: r.device_key, minuteMs: r.minute_ms, rows: decodeBlock(r.minute_ms, r.data) }))
+          ).iterate(deviceKey, fromMinute, toMs)
+    ) as Iterable<{ id: number; device_key: string; minute_ms: number; data: Uint8Array }>
+    for (const r of rows) yield { deviceId: r.id, deviceKey: r.device_key, minuteMs: r.minute_ms, rows: decodeBlock(r.minute_ms, r.data) }
   }
 
   /** Raw readings of [fromMs, toMs) (toMs included when `inclusive`), per block, oldest first. */
@@ -460,7 +462,12 @@ export class SampleStore implements Sink {
 
   /** One device's stored readings in [fromMs, toMs) with everything kept (idle learning, salvage). */
   readings(deviceKey: string, fromMs: number, toMs: number): StoredReadingRow[] {
-    return [...this.readingsIn(fromMs, toMs, { deviceKey })].map((x) => x.row)
+    return [...this.eachReading(deviceKey, fromMs, toMs)]
+  }
+
+  /** The same, one at a time (a week of readings without holding them all). */
+  *eachReading(deviceKey: string, fromMs: number, toMs: number): Generator<StoredReadingRow> {
+    for (const { row } of this.readingsIn(fromMs, toMs, { deviceKey })) yield row
   }
 
   /**
