@@ -61,8 +61,18 @@ let lastDateKey: { minute: number; tz: string | undefined; key: string } = { min
 
 /** Local midnight of a YYYY-MM-DD date, in the system zone. */
 export function startOfLocalDateMs(date: string): number {
-  return DateTime.fromISO(date).startOf('day').toMillis()
+  // A year of day buckets asks for the same few hundred dates again and again: remembered per TZ.
+  const key = `${globalThis.process?.env?.TZ ?? ''}|${date}`
+  let ms = dayStarts.get(key)
+  if (ms === undefined) {
+    ms = DateTime.fromISO(date).startOf('day').toMillis()
+    if (dayStarts.size >= 4096) dayStarts.clear()
+    dayStarts.set(key, ms)
+  }
+  return ms
 }
+
+const dayStarts = new Map<string, number>()
 
 /**
  * The one reading of a date or time typed by a person, for every door (CLI flags, scenario files,

@@ -70,7 +70,6 @@ export class SampleStore implements Sink {
   private readonly appendBlock: StatementSync
   /** Each device's latest minute as written, to append the next readings without reading it back. */
   private readonly openBlocks = new Map<number, BlockEncoder>()
-  private readonly dayStarts = new Map<string, number>()
   private readonly upsertDevice: StatementSync
   private readonly upserts: Record<'minute' | 'hour' | 'day', StatementSync>
 
@@ -254,18 +253,7 @@ export class SampleStore implements Sink {
         min(r.day) AS first_day, max(r.day) AS last_day
       FROM devices d CROSS JOIN rollup_day r ON r.device_id = d.id WHERE r.day >= ? AND r.day < ? GROUP BY d.id`,
     ).all(localDateKey(fromMs), localDateKey(toMs)) as (Omit<TotalsRow, 'first_ms' | 'last_ms'> & { first_day: string; last_day: string })[]
-    return rows.map(({ first_day, last_day, ...r }) => ({ ...r, first_ms: this.startOfDay(first_day), last_ms: this.startOfDay(last_day) }))
-  }
-
-  /** Local midnight of a date key, remembered (a year of buckets asks for the same 365 days per device). */
-  private startOfDay(day: string): number {
-    let ms = this.dayStarts.get(day)
-    if (ms === undefined) {
-      ms = startOfLocalDateMs(day)
-      if (this.dayStarts.size > 4096) this.dayStarts.clear()
-      this.dayStarts.set(day, ms)
-    }
-    return ms
+    return rows.map(({ first_day, last_day, ...r }) => ({ ...r, first_ms: startOfLocalDateMs(first_day), last_ms: startOfLocalDateMs(last_day) }))
   }
 
   /** Totals rows of the raw readings in [fromMs, toMs), per device (the edges of a range). */
@@ -436,7 +424,7 @@ export class SampleStore implements Sink {
         FROM devices d CROSS JOIN rollup_day r ON r.device_id = d.id
         WHERE r.day >= ? AND r.day <= ? ORDER BY r.day, d.idx`,
     ).all(localDateKey(sinceMs), localDateKey(untilMs - 1)) as unknown as (Omit<BucketInput, 'startMs'> & { day: string })[]
-    return rows.map(({ day, ...r }) => ({ ...r, startMs: this.startOfDay(day) }))
+    return rows.map(({ day, ...r }) => ({ ...r, startMs: startOfLocalDateMs(day) }))
   }
 
   /** Raw samples of every device since `sinceMs`, oldest first. */

@@ -12,7 +12,7 @@ import {
 import type { DeviceInfo, Reading } from '../reading.ts'
 import { LineToolReader } from '../readers/line-tool.reader.ts'
 import { onPath, runOnce } from '../run-once.ts'
-import type { TelemetrySource } from '../source.ts'
+import type { TelemetrySource, ProbeResult } from '../source.ts'
 
 /**
  * The readings of an Apple sample: the SoC figure is recorded; CPU, GPU, ANE and DRAM are inside
@@ -103,28 +103,20 @@ export const powermetricsSource: TelemetrySource = {
         raw: null,
       }
     }
-    if (env.runningAsRoot)
-      return {
-        sourceId: 'powermetrics',
-        state: 'ok',
-        devices: [],
-        precision: 'sampled-power',
-        message: message('source.found', { tool: 'powermetrics' }),
-        fix: null,
-        raw: null,
-      }
+    // Root, or a sudoers rule for exactly this command: found, and it will run.
+    const found: ProbeResult = {
+      sourceId: 'powermetrics',
+      state: 'ok',
+      devices: [],
+      precision: 'sampled-power',
+      message: message('source.found', { tool: 'powermetrics' }),
+      fix: null,
+      raw: null,
+    }
+    if (env.runningAsRoot) return found
     // `sudo -n -l COMMAND` says whether this exact command may run without a password, and runs nothing.
     const allowed = await runOnce(env.executables.sudo, ['-n', '-l', path, ...POWERMETRICS_ARGS], { spawn: env.spawn, timeoutMs: 5000 })
-    if (allowed.code === 0)
-      return {
-        sourceId: 'powermetrics',
-        state: 'ok',
-        devices: [],
-        precision: 'sampled-power',
-        message: message('source.found', { tool: 'powermetrics' }),
-        fix: null,
-        raw: null,
-      }
+    if (allowed.code === 0) return found
     const command = `${path} ${POWERMETRICS_ARGS.join(' ')}`
     return {
       sourceId: 'powermetrics',
