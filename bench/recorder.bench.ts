@@ -117,6 +117,23 @@ export async function benchRecorder(opts: { quick: boolean }): Promise<BenchRow[
       )
     }
   }
+  // A driver whose energy-counter read costs what an H200's does (3.9 ms of CPU: an RPC to the GPU's
+  // firmware; test/fixtures/nvidia-h200/nvml-cost.json): the counter every 30 s against every poll.
+  for (const gpus of [1, 4]) {
+    const env = { WATTPRINT_NVML_LIBRARY: nvml, WATTPRINT_NVML_DEVICES: String(gpus), WATTPRINT_NVML_IDLE_W: '35', WATTPRINT_NVML_ENERGY_COST_US: '3900' }
+    const paced = await repeat(opts.quick ? 1 : 2, () => recorderCpuPerHour(short, long, 1000, env))
+    const everyPoll = await repeat(1, () => recorderCpuPerHour(short, long, 1000, { ...env, WATTPRINT_NVML_COUNTER_MS: '0' }))
+    rows.push(
+      rowFrom(paced, {
+        id: `recorder.cpu.nvml-h200-counter.${gpus}gpu.1hz`,
+        group,
+        label: `NVML with an H200's 3.9 ms counter read, ${gpus} GPU${gpus > 1 ? 's' : ''}, 1 Hz: counter every 30 s, power between`,
+        unit: 'CPU s/h',
+        target: { op: '<=', value: 3.6 },
+        against: { label: 'the counter read at every poll', values: everyPoll },
+      }),
+    )
+  }
   const dir = tempDir('wattprint-bench-rec-')
   const smiEnv = {
     PATH: `${FAKE_SMI_DIR}:${process.env.PATH ?? ''}`,

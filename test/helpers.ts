@@ -76,3 +76,9 @@ export function runCli(args: readonly string[], env: Record<string, string> = {}
     })
   })
 }
+
+/** The value, or a failure naming what was missing (tests index arrays of known shape). */
+export function defined<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw new Error(`missing: ${what}`)
+  return value
+}

@@ -13,6 +13,7 @@ export function testSourceEnv(options: {
   executables?: Partial<SourceEnv['executables']>
   clock?: Clock
   spawn?: SourceEnv['spawn']
+  nvmlCounterEveryMs?: number
   /** Files under /proc (`4242/cmdline`), by path. */
   proc?: Readonly<Record<string, string>>
 }): SourceEnv {
@@ -34,6 +35,8 @@ export function testSourceEnv(options: {
       ...options.executables,
     },
     nvmlLibrary: options.nvmlLibrary === undefined ? '/nonexistent/libnvidia-ml.so.1' : options.nvmlLibrary,
+    // Every poll unless a test says otherwise: the stand-in's virtual clock moves on at each counter read.
+    nvmlCounterEveryMs: options.nvmlCounterEveryMs ?? 0,
     runningAsRoot: false,
     clock: options.clock ?? { nowMs: () => Date.UTC(2026, 10, 30, 12) },
   }

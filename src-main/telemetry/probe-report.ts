@@ -87,7 +87,10 @@ export async function probeReport(
     results.map(async (result): Promise<ProbedSource> => {
       const source = byId.get(result.sourceId)
       const pairs =
-        result.state === 'ok' && source ? await twoReadings(source.open(env, result.devices, { intervalMs: options.gapMs }), options) : new Map<string, Pair>()
+        result.state === 'ok' && source
+          ? // Both readings from the counter itself (not paced): the probe shows what each source measures.
+            await twoReadings(source.open({ ...env, nvmlCounterEveryMs: 0 }, result.devices, { intervalMs: options.gapMs }), options)
+          : new Map<string, Pair>()
       // A source that finds its devices as it runs (nvidia-smi) lists what it read.
       const devices = result.devices.length > 0 ? result.devices : [...pairs.values()].map((p) => p.device)
       const why = (deviceId: string): Message | null =>

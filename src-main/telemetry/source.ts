@@ -21,6 +21,8 @@ export interface SourceEnv {
   executables: { nvidiaSmi: string; amdSmi: string; rocmSmi: string; powermetrics: string; macmon: string; sudo: string }
   /** NVML's library path; null: the system's (libnvidia-ml.so.1, nvml.dll). */
   nvmlLibrary: string | null
+  /** How often NVML's energy counter is read, ms (0: every poll); power fills the polls between (CounterPacer). */
+  nvmlCounterEveryMs: number
   /** Wattprint itself runs as root (it should not; powermetrics then needs no sudo). */
   runningAsRoot: boolean
   clock: Clock

@@ -111,12 +111,13 @@ export class SupervisedProcess {
 
   private handleExit(exit: Pick<ProcessExit, 'code' | 'signal' | 'spawnError'>): void {
     this.clearHangTimer()
+    // An exit that stop() asked for is not news (real nvidia-smi exits 0 on SIGTERM: it read as a failure).
+    if (this.stopped) return
     const ranMs = Date.now() - this.startedAt
     if (ranMs >= this.options.healthyRunMs) this.backoffMs = this.options.backoffInitialMs
     const delayMs = this.backoffMs
     this.backoffMs = Math.min(this.backoffMs * 2, this.options.backoffMaxMs)
     this.options.onExit({ ...exit, hung: this.hung, stderr: this.stderr.trim(), ranMs }, delayMs)
-    if (this.stopped) return
     this.restartTimer = setTimeout(() => {
       this.restarts++
       if (!this.stopped) this.launch()

@@ -135,8 +135,8 @@ export interface NvmlDevice {
   computeRunningProcesses(): NvmlResult<NvmlProcessInfo[] | null>
   /** Per-process samples newer than lastSeenUs (µs since the epoch, 0: all the driver keeps); [] when there are none. */
   processUtilization(lastSeenUs: number): NvmlResult<NvmlProcessUtilization[] | null>
-  /** Every dynamic value at once (the recorder's poll). */
-  read(): NvmlSample
+  /** Every dynamic value at once (the recorder's poll); the energy counter only when asked (it is the costly one). */
+  read(options?: { energy?: boolean }): NvmlSample
 }
 
 /** An initialised NVML. After shutdown() every call fails with UNINITIALIZED without reaching the library. */
@@ -558,7 +558,7 @@ function createNvml(native: NativeNvml, layouts: Layouts, libraryPath: string): 
         }
         return fail(NVML_RETURN.INSUFFICIENT_SIZE)
       },
-      read: () => {
+      read: ({ energy = true } = {}) => {
         const failures: NvmlSample['failures'] = []
         const take = <T>(queryName: keyof NativeNvml, result: NvmlResult<T | null>): T | null => {
           if (result.ok) return result.value
@@ -568,7 +568,7 @@ function createNvml(native: NativeNvml, layouts: Layouts, libraryPath: string): 
         const util = take('nvmlDeviceGetUtilizationRates', self.utilizationRates())
         const memory = take('nvmlDeviceGetMemoryInfo', self.memoryInfo())
         return {
-          totalEnergyMj: take('nvmlDeviceGetTotalEnergyConsumption', self.totalEnergyMj()),
+          totalEnergyMj: energy ? take('nvmlDeviceGetTotalEnergyConsumption', self.totalEnergyMj()) : null,
           powerMw: take('nvmlDeviceGetPowerUsage', self.powerUsageMw()),
           powerLimitMw: take('nvmlDeviceGetEnforcedPowerLimit', self.enforcedPowerLimitMw()),
           gpuUtilPct: util?.gpuPct ?? null,

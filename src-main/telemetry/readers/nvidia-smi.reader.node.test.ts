@@ -74,6 +74,15 @@ describe('NvidiaSmiReader against a fake nvidia-smi replaying a real trace', () 
     expect(r.statuses.at(-1)?.restarts).toBeGreaterThanOrEqual(1)
   })
 
+  it('says nothing of the exit that stop() asks for (nvidia-smi exits 0 on SIGTERM)', async () => {
+    const r = run({})
+    await waitFor(() => lastState(r) === 'ok', 'readings')
+    const before = r.statuses.length
+    await r.reader.stop()
+    // Seen on an H200: "nvidia-smi exited with code 0. Retrying in 1 s." printed while recording ended.
+    expect(r.statuses.slice(before).map((s) => s.state)).toEqual(['stopped'])
+  })
+
   it('kills and restarts an nvidia-smi that stops talking', async () => {
     const state = join(tempDir(), 'launches')
     const r = run({ WATTPRINT_FAKE_SMI_MODE: 'hang-after=3', WATTPRINT_FAKE_SMI_FAIL_LAUNCHES: '1', WATTPRINT_FAKE_SMI_STATE: state }, { hangTimeoutMs: 600 })

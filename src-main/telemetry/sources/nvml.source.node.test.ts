@@ -12,6 +12,7 @@ import { SOURCE_ORDER } from '../registry.ts'
 import type { PollReader, ProbeResult } from '../source.ts'
 import { nvmlSource } from './nvml.source.ts'
 import { nvidiaSmiSource } from './nvidia-smi.source.ts'
+import { sourceEnv as machineSourceEnv } from '../env.ts'
 
 // The NVML source, through koffi, against the stand-in libnvidia-ml.so compiled from C here.
 
@@ -116,6 +117,32 @@ describe('NVML source', () => {
     expect(b?.powerW).toBe(300)
     // Half a second at 30 W, half at 300 W: 165 J, read off the counter (mJ → J).
     expect((b?.energyCounterJ ?? 0) - (a?.energyCounterJ ?? 0)).toBeCloseTo(165, 6)
+  })
+
+  it('reads the costly energy counter one poll in N (every 30 s by default), filling the polls between with power', async () => {
+    // Virtual clock: each energy read moves the GPU's clock 3 s on, so a counter read every third poll sees 3 s at 50 W.
+    Object.assign(process.env, { WATTPRINT_NVML_MACHINE: 'paced', WATTPRINT_NVML_STEP_MS: '3000', WATTPRINT_NVML_IDLE_W: '50' })
+    let wallMs = T0
+    const sourceEnv = testSourceEnv({ nvmlLibrary: library, nvmlCounterEveryMs: 3000, clock: { nowMs: () => wallMs } })
+    const found = await nvmlSource.probe(sourceEnv)
+    const reader = nvmlSource.open(sourceEnv, found.devices, { intervalMs: 1000 }) as PollReader
+    const counters: number[] = []
+    for (let i = 0; i < 10; i++) {
+      const { readings } = await reader.read()
+      counters.push(readings[0]?.reading.energyCounterJ ?? NaN)
+      wallMs += 1000
+    }
+    reader.close()
+    const steps = counters.slice(1).map((c, i) => c - (counters[i] ?? NaN))
+    // Read every poll, the stand-in's counter would step 150 J a poll; paced, each poll carries 50 W × 1 s.
+    steps.forEach((step) => expect(step).toBeCloseTo(50, 6))
+    // The real machine's default, and WATTPRINT_NVML_COUNTER_MS (0: every poll; nonsense: the default).
+    const fromProcess = (): number => machineSourceEnv({ clock: { nowMs: () => T0 } }).nvmlCounterEveryMs
+    expect(fromProcess()).toBe(30_000)
+    process.env.WATTPRINT_NVML_COUNTER_MS = '0'
+    expect(fromProcess()).toBe(0)
+    process.env.WATTPRINT_NVML_COUNTER_MS = 'soon'
+    expect(fromProcess()).toBe(30_000)
   })
 
   it('through the recorder: counter intervals, a driver reload bridged by sampled power, nothing lost', async () => {

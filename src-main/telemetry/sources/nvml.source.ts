@@ -3,6 +3,7 @@ import { NVML_RETURN, openNvml, pciAddressFromBusId, type Nvml, type NvmlDevice,
 import { pciDisplays, sleepingAmong } from '../pci.ts'
 import { emptyReading, type DeviceInfo, type Reading } from '../reading.ts'
 import { readCommandLine } from '../processes/command-line.ts'
+import { CounterPacer, counterEveryReads } from '../nvml/counter-pacer.ts'
 import type { GpuProcess, ProcessReader } from '../processes/process-reader.ts'
 import type { PollReader, PollStatus, ProbeResult, SourceEnv, TelemetrySource } from '../source.ts'
 
@@ -65,12 +66,14 @@ function allNvidiaAsleep(env: SourceEnv): boolean {
 }
 
 /** One reading of one device: counter in J (from mJ), power in W (from mW); what the GPU lacks stays null. */
-export function readNvmlDevice(device: NvmlDevice, info: DeviceInfo, wallMs: number): { reading: Reading; failures: string[] } {
-  const s = device.read()
+export function readNvmlDevice(device: NvmlDevice, info: DeviceInfo, wallMs: number, pacer?: CounterPacer): { reading: Reading; failures: string[] } {
+  const s = device.read({ energy: pacer ? pacer.wantsCounter(wallMs) : true })
+  const powerW = s.powerMw === null ? null : s.powerMw / 1000
+  const counterJ = s.totalEnergyMj === null ? null : s.totalEnergyMj / 1000
   const reading: Reading = {
     ...emptyReading(info.deviceId, wallMs),
-    energyCounterJ: s.totalEnergyMj === null ? null : s.totalEnergyMj / 1000,
-    powerW: s.powerMw === null ? null : s.powerMw / 1000,
+    energyCounterJ: pacer ? pacer.next(wallMs, powerW, counterJ) : counterJ,
+    powerW,
     powerLimitW: s.powerLimitMw === null ? null : s.powerLimitMw / 1000,
     utilPct: s.gpuUtilPct,
     memUtilPct: s.memUtilPct,
@@ -126,9 +129,9 @@ export const nvmlSource: TelemetrySource = {
       nvml.shutdown()
     }
   },
-  open(env, devices) {
+  open(env, devices, { intervalMs }) {
     const laptop = pciDisplays(env).some((d) => d.vendor === 'nvidia' && d.runtimePm)
-    return new NvmlPoll(env, devices, { holdOpen: !laptop })
+    return new NvmlPoll(env, devices, { holdOpen: !laptop, counterEveryReads: counterEveryReads(env.nvmlCounterEveryMs, intervalMs), intervalMs })
   },
   processes(env, devices) {
     return new NvmlProcesses(env, devices)
@@ -230,11 +233,15 @@ class NvmlPoll implements PollReader {
   private readonly holdOpen: boolean
   private nvml: Nvml | null = null
   private handles = new Map<string, NvmlDevice>()
+  /** Per device: when its energy counter is read, and what the polls between carry. */
+  private readonly pacers = new Map<string, CounterPacer>()
 
-  constructor(env: SourceEnv, devices: readonly DeviceInfo[], options: { holdOpen: boolean }) {
+  constructor(env: SourceEnv, devices: readonly DeviceInfo[], options: { holdOpen: boolean; counterEveryReads: number; intervalMs: number }) {
     this.env = env
     this.devices = devices
     this.holdOpen = options.holdOpen
+    // A poll more than 3 intervals (at least 5 s) after the previous one reads the counter: a pause is not filled with power.
+    for (const d of devices) this.pacers.set(d.deviceId, new CounterPacer(options.counterEveryReads, Math.max(5000, options.intervalMs * 3)))
     this.precision = devices.length > 0 && devices.every((d) => d.method === 'counter') ? ('counter' as const) : ('sampled-power' as const)
   }
 
@@ -261,7 +268,7 @@ class NvmlPoll implements PollReader {
         failures.push(`${info.name}: not found again (unplugged, or lost after a driver reload)`)
         continue
       }
-      const { reading, failures: f } = readNvmlDevice(handle, info, wallMs)
+      const { reading, failures: f } = readNvmlDevice(handle, info, wallMs, this.pacers.get(info.deviceId))
       readings.push({ reading, device: info })
       failures.push(...f.map((x) => `${info.name} ${x}`))
     }

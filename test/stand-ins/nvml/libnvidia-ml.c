@@ -17,6 +17,10 @@
  *                                  (Neither set: the device stays idle. Both: whichever comes first.)
  *   WATTPRINT_NVML_STEP_MS         a virtual clock: each energy read of a device moves its clock on
  *                                  by this many ms, so counters are exact. Unset: CLOCK_MONOTONIC.
+ *   WATTPRINT_NVML_ENERGY_COST_US  each energy read spins the CPU this long, µs (default 0): an H200
+ *                                  with driver 580 spends 3,900 µs of CPU per read (an RPC to its
+ *                                  firmware; test/fixtures/nvidia-h200/nvml-cost.json), which the
+ *                                  recorder's benchmark reproduces with this.
  *   WATTPRINT_NVML_ENERGY_START_MJ LIST, the energy counter at nvmlInit, mJ (default 5000000).
  *   WATTPRINT_NVML_NO_ENERGY       LIST of 0/1: the energy counter is NOT_SUPPORTED (pre-Volta).
  *   WATTPRINT_NVML_NO_POWER        LIST of 0/1: power usage is NOT_SUPPORTED.
@@ -131,6 +135,7 @@ static struct nvmlDevice_st devices[MAX_DEVICES];
 static struct proc procs[MAX_PROCS];
 static unsigned int procCount = 0;
 static double stepMs = 0;
+static double energyCostUs = 0;
 static struct timespec initTime;
 
 static double listValue(const char *name, unsigned int index, double fallback) {
@@ -266,6 +271,7 @@ EXPORT nvmlReturn_t nvmlInit_v2(void) {
   double count = listValue("WATTPRINT_NVML_DEVICES", 0, 1);
   deviceCount = count < 0 ? 0 : count > MAX_DEVICES ? MAX_DEVICES : (unsigned int)count;
   stepMs = listValue("WATTPRINT_NVML_STEP_MS", 0, 0);
+  energyCostUs = listValue("WATTPRINT_NVML_ENERGY_COST_US", 0, 0);
   for (unsigned int i = 0; i < deviceCount; i++) {
     struct nvmlDevice_st *d = &devices[i];
     memset(d, 0, sizeof *d);
@@ -354,6 +360,12 @@ EXPORT nvmlReturn_t nvmlDeviceGetPciInfo_v3(nvmlDevice_t device, nvmlPciInfo_t *
 EXPORT nvmlReturn_t nvmlDeviceGetTotalEnergyConsumption(nvmlDevice_t device, unsigned long long *energy) {
   CHECK_DEVICE(device, energy);
   if (device->noEnergy) return NVML_ERROR_NOT_SUPPORTED;
+  if (energyCostUs > 0) {
+    /* Busy, not asleep: the real driver's cost is CPU time. */
+    double until = realMs() + energyCostUs / 1000.0;
+    while (realMs() < until) {
+    }
+  }
   if (stepMs > 0) device->clockMs += stepMs;
   device->energyReads++;
   if (device->resetAfterReads >= 0 && device->energyReads == device->resetAfterReads + 1) device->energyMj = 0;
