@@ -30,7 +30,8 @@ export default defineConfig({
     plugins: [vue()],
     build: {
       outDir: resolve(import.meta.dirname, 'out/renderer'),
-      minify: true,
+      // WATTPRINT_NO_MINIFY=1 keeps names readable in a profile of the built renderer.
+      minify: !process.env.WATTPRINT_NO_MINIFY,
       rollupOptions: { input: resolve(import.meta.dirname, 'src-renderer/index.html') },
     },
   },

@@ -17,6 +17,12 @@ export interface ProcessSamplerOptions {
   monotonicNowMs?: () => number
   /** Called when what runs on the GPUs changed (the dashboard shows it). */
   onChange?: () => void
+  /**
+   * Whether a GPU was in use (utilisation above 0, or unknown) since the last call. While none was,
+   * the processes are not read again: the last list stands (on an idle GPU nothing is shared out,
+   * and with nvidia-smi each read is two tool runs). Unset: read every interval.
+   */
+  inUseSinceLastAsked?: () => boolean
 }
 
 /**
@@ -34,6 +40,10 @@ export class ProcessSampler {
   /** CPU time spent reading processes, µs (diagnostics and the benchmark). */
   cpuUs = 0
   reads = 0
+  /** Intervals in which every GPU stayed idle, so the last list was kept without reading. */
+  idleSkips = 0
+  /** The last interval was skipped as idle (a wake then reads at once). */
+  private idle = false
 
   constructor(options: ProcessSamplerOptions) {
     this.options = options
@@ -49,7 +59,7 @@ export class ProcessSampler {
 
   start(): void {
     if (this.timer || this.options.readers.length === 0) return
-    this.timer = setInterval(() => void this.sample(), this.intervalMs)
+    this.timer = setInterval(() => void this.sampleIfInUse(), this.intervalMs)
     this.timer.unref()
     void this.firstSample()
   }
@@ -64,6 +74,26 @@ export class ProcessSampler {
     if (this.timer) clearInterval(this.timer)
     this.timer = null
     for (const r of this.options.readers) r.close()
+  }
+
+  /** The interval's read, unless every GPU stayed idle since the last one: then the last list is kept, still current. */
+  async sampleIfInUse(): Promise<void> {
+    const inUse = this.options.inUseSinceLastAsked?.() ?? true
+    if (!inUse && this.readAtMs !== null && !this.busy) {
+      this.readAtMs = this.now()
+      this.idleSkips++
+      this.idle = true
+      return
+    }
+    this.idle = false
+    await this.sample()
+  }
+
+  /** A GPU left idle: read now rather than at the next interval, so its first busy seconds go to the right app. */
+  wake(): void {
+    if (!this.idle || !this.timer) return
+    this.idle = false
+    void this.sample()
   }
 
   /** One read of every process source. */

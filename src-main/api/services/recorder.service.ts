@@ -164,16 +164,33 @@ export class RecorderService {
       const source = byId.get(sourceId as SourceId)
       return source?.processes ? [source.processes(this.options.env, devices)] : []
     })
+    // Whether a GPU did anything since the sampler last asked: an idle GPU's processes are not read again.
+    let inUse = true
     const sampler = new ProcessSampler({
       readers: processReaders,
       devices: () => this.recorder.status().devices,
       intervalMs: this.options.processIntervalMs,
       onChange: () => this.processListeners.forEach((listener) => listener()),
+      inUseSinceLastAsked: () => {
+        const answer = inUse
+        inUse = false
+        return answer
+      },
     })
     this.sampler = sampler
     this.recorder = this.makeRecorder(readers, {
       processesFor: (deviceId) => sampler.processesFor(deviceId),
       idleW: (deviceId) => this.options.idleW?.(deviceId) ?? null,
+    })
+    const withProcesses = new Set(processReaders.map((r) => r.sourceId))
+    this.recorder.onSamples((batch) => {
+      if (inUse || withProcesses.size === 0) return
+      // Only the GPUs whose processes are read count (a CPU package has no utilisation figure).
+      const gpus = new Set(this.recorder.status().devices.flatMap((d) => (withProcesses.has(d.source) ? [d.deviceId] : [])))
+      const busy = batch.some((sample) => gpus.has(sample.deviceId) && (sample.utilPct === null || sample.utilPct > 0))
+      if (!busy) return
+      inUse = true
+      sampler.wake()
     })
     this.recorder.start()
     sampler.start()

@@ -7,7 +7,7 @@ import { detectFrozenPower, looksInterleaved } from '../../core/log-sanity.ts'
 import { intervalEnergy } from '../../core/integration.ts'
 import { planImport } from '../../core/overlap.ts'
 import { epochMsFromLocalParts } from '../../core/time.ts'
-import { parseNvidiaSmiLog, type SkipTally } from '../parsers/nvidia-smi-log.parse.ts'
+import { streamNvidiaSmiLog, type SkipTally } from '../parsers/nvidia-smi-log.parse.ts'
 import { sanitizeName, type NvidiaRecord } from '../parsers/nvidia-smi-csv.parse.ts'
 import { toReadingAndDevice } from '../readers/nvidia-smi.reader.ts'
 import { deviceOf, type HistorySink, type IngestRow } from '../../recording/sink.ts'
@@ -28,16 +28,24 @@ const IDENTITY_LINES = 10
  * lies between.
  */
 export function importNvidiaSmiLog(store: HistorySink, text: string, options: { file: string; zone?: string; maxGapS: number; nowMs: number }): ImportSummary {
-  const parsed = parseNvidiaSmiLog(text)
-  if (!parsed.ok) throw WattprintError.of('bad-input', { code: parsed.problem.code, params: { ...parsed.problem.params, file: options.file } })
   const zone = options.zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone
+  // Readings go to their GPU as each line is parsed: neither the lines nor the parsed records are kept.
+  const grouping = readingsByDevice({ text, file: options.file, zone, nowMs: options.nowMs })
+  const parsed = streamNvidiaSmiLog(text, grouping.add)
+  if (!parsed.ok) throw WattprintError.of('bad-input', { code: parsed.problem.code, params: { ...parsed.problem.params, file: options.file } })
   const skipped: Record<string, SkipTally> = { ...parsed.log.skipped } as Record<string, SkipTally>
   const skip = (reason: string, line: number, example: string): void => {
     const entry = skipped[reason]
     if (entry) entry.count++
     else skipped[reason] = { count: 1, firstLine: line, example }
   }
-  const byDevice = readingsByDevice(parsed.log.records, { text, file: options.file, zone, nowMs: options.nowMs, skip })
+  // The parser's tallies first (as they were read first), then the importer's own, counted in.
+  for (const [reason, tally] of Object.entries(grouping.skipped)) {
+    const entry = skipped[reason]
+    if (entry) entry.count += tally.count
+    else skipped[reason] = tally
+  }
+  const byDevice = grouping.byDevice
   const loggedWithoutIds = !parsed.log.map.fields.includes('uuid') && !parsed.log.map.fields.includes('index')
 
   const rows: IngestRow[] = []
@@ -61,46 +69,66 @@ export function importNvidiaSmiLog(store: HistorySink, text: string, options: { 
   }
 
   const { inserted, duplicates } = store.ingest(rows)
-  const times = rows.map((r) => r.sample.tMs)
+  let firstMs: number | null = null
+  let lastMs: number | null = null
+  for (const { sample } of rows) {
+    if (firstMs === null || sample.tMs < firstMs) firstMs = sample.tMs
+    if (lastMs === null || sample.tMs > lastMs) lastMs = sample.tMs
+  }
   return {
     file: options.file,
     zone,
-    rows: parsed.log.records.length + Object.values(parsed.log.skipped).reduce((n, t) => n + (t?.count ?? 0), 0),
+    rows: parsed.log.records + Object.values(parsed.log.skipped).reduce((n, t) => n + (t?.count ?? 0), 0),
     imported: inserted,
     alreadyStored: duplicates + covered,
     skipped,
     devices,
     energyJ: devices.reduce((sum, d) => sum + d.energyJ, 0),
     gaps,
-    // A loop, not Math.min(...times): a year-long log has millions of readings.
-    firstMs: times.reduce<number | null>((min, t) => (min === null || t < min ? t : min), null),
-    lastMs: times.reduce<number | null>((max, t) => (max === null || t > max ? t : max), null),
+    // A loop above, not Math.min(...times): a year-long log has millions of readings.
+    firstMs,
+    lastMs,
     warnings,
   }
 }
 
 /**
- * The log's readings grouped by GPU: by uuid, or by name, index and the log's own first lines
- * (never the file's name). Times that are not a date in the zone, or in the future, are skipped.
+ * The log's readings grouped by GPU, record by record as the parser reads them: by uuid, or by
+ * name, index and the log's own first lines (never the file's name). Times that are not a date in
+ * the zone, or in the future, are skipped (and tallied).
  */
-function readingsByDevice(
-  records: readonly { line: number; record: NvidiaRecord }[],
-  log: { text: string; file: string; zone: string; nowMs: number; skip: (reason: string, line: number, example: string) => void },
-): Map<string, { device: Device; samples: Sample[] }> {
+function readingsByDevice(log: { text: string; file: string; zone: string; nowMs: number }): {
+  add: (record: NvidiaRecord, line: number) => void
+  byDevice: Map<string, { device: Device; samples: Sample[] }>
+  skipped: Record<string, SkipTally>
+} {
   const byDevice = new Map<string, { device: Device; samples: Sample[] }>()
+  const skipped: Record<string, SkipTally> = {}
+  const skip = (reason: string, line: number, example: string): void => {
+    const entry = skipped[reason]
+    if (entry) entry.count++
+    else skipped[reason] = { count: 1, firstLine: line, example }
+  }
   const fileName = sanitizeName(basename(log.file)) ?? 'log'
   const logIdentity = identityOf(log.text)
-  for (const { line, record } of records) {
+  // A GPU without a uuid column: its key is hashed once per (name, index), not once per line.
+  const keyless = new Map<string, string>()
+  const add = (record: NvidiaRecord, line: number): void => {
     const tMs = epochMsFromLocalParts(record.time, log.zone)
     if (tMs === null) {
-      log.skip('bad-timestamp', line, `not a valid date in ${log.zone}`)
-      continue
+      skip('bad-timestamp', line, `not a valid date in ${log.zone}`)
+      return
     }
     if (tMs > log.nowMs + FUTURE_SLACK_MS) {
-      log.skip('implausible-time', line, `timestamp ${new Date(tMs).toISOString()} is in the future`)
-      continue
+      skip('implausible-time', line, `timestamp ${new Date(tMs).toISOString()} is in the future`)
+      return
     }
-    const deviceId = record.uuid ?? `log-${hash(`${logIdentity}|${record.name ?? ''}|${record.index ?? 0}`)}`
+    let deviceId = record.uuid
+    if (deviceId === null) {
+      const key = `${record.name ?? ''}|${record.index ?? 0}`
+      deviceId = keyless.get(key) ?? `log-${hash(`${logIdentity}|${key}`)}`
+      keyless.set(key, deviceId)
+    }
     let entry = byDevice.get(deviceId)
     if (!entry) {
       const { device } = toReadingAndDevice(withImportName(record, fileName), tMs, 'import')
@@ -121,7 +149,7 @@ function readingsByDevice(
       pstate: record.pstate,
     })
   }
-  return byDevice
+  return { add, byDevice, skipped }
 }
 
 /** One GPU's readings that the store does not account for yet, integrated only between neighbours. */
@@ -195,8 +223,15 @@ function withImportName(record: NvidiaRecord, fileName: string): NvidiaRecord {
 
 /** The log's header and first data lines: the same for a renamed copy and for the log grown longer. */
 function identityOf(text: string): string {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '')
-  return hash(lines.slice(0, 1 + IDENTITY_LINES).join('\n'))
+  // Line by line from the start: splitting a whole log (millions of lines) for its first eleven costs a second copy of it.
+  const lines: string[] = []
+  for (let from = 0; from < text.length && lines.length < 1 + IDENTITY_LINES;) {
+    const end = text.indexOf('\n', from)
+    const line = text.slice(from, end < 0 ? text.length : end).replace(/\r$/, '')
+    if (line.trim() !== '') lines.push(line)
+    from = end < 0 ? text.length : end + 1
+  }
+  return hash(lines.join('\n'))
 }
 
 function hash(text: string): string {

@@ -3,7 +3,16 @@ import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { FIXTURES, captureQueryGpuSections, readFixture, sharedFixture } from '../../../test/helpers.ts'
-import { isMissingToken, parseHeader, parseNumericCell, parseRecord, parseTimestampCell, streamColumnMap, STREAM_FIELDS } from './nvidia-smi-csv.parse.ts'
+import {
+  isMissingToken,
+  parseHeader,
+  parseNumericCell,
+  parseRecord,
+  parseTimestampCell,
+  splitCells,
+  streamColumnMap,
+  STREAM_FIELDS,
+} from './nvidia-smi-csv.parse.ts'
 import { parseNvidiaSmiLog } from './nvidia-smi-log.parse.ts'
 import { diagnoseNvidiaSmiOutput } from './nvidia-smi-status.parse.ts'
 import { formatText } from '../../contract/messages.ts'
@@ -213,5 +222,56 @@ describe('reading a timestamp fast, the same as by the pattern', () => {
       { numRuns: 3000 },
     )
     expect(parseTimestampCell('2026-11-30T12:34:56.789')).toEqual(byPattern('2026-11-30T12:34:56.789'))
+  })
+
+  it('splitCells cuts at every comma and trims each cell as String.prototype.trim does (one pass, same result)', () => {
+    const piece = fc.constantFrom(',', ', ', ' ', '\t', '\r', '\u00a0', '\ufeff', '\u2003', '\u3000', 'a', 'W', '12.5', '[N/A]', 'é', '\u200b')
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const line = pieces.join('')
+        expect(splitCells(line)).toEqual(line.split(',').map((cell) => cell.trim()))
+      }),
+      { numRuns: 3000 },
+    )
+  })
+
+  it('parseNumericCell reads exactly what its pattern /^(-?\\d{1,12}(?:\\.\\d{1,12})?) ?([A-Za-z%]{0,8})$/ allows', () => {
+    const byPattern = (cell: string): unknown => {
+      if (isMissingToken(cell)) return { ok: true, value: null, unit: null }
+      const m = /^(-?\d{1,12}(?:\.\d{1,12})?) ?([A-Za-z%]{0,8})$/.exec(cell)
+      return m ? { ok: true, value: Number(m[1]), unit: m[2] ? m[2] : null } : { ok: false }
+    }
+    const piece = fc.constantFrom(
+      '-',
+      '0',
+      '7',
+      '12',
+      '123456789012',
+      '1234567890123',
+      '.',
+      '.5',
+      ' ',
+      '  ',
+      'W',
+      'MiB',
+      'MHz',
+      '%',
+      'kW',
+      'ABCDEFGHI',
+      'é',
+      '٣',
+      ',',
+      'e5',
+      '[N/A]',
+    )
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 7 }), (pieces) => {
+        const cell = pieces.join('')
+        expect(parseNumericCell(cell)).toEqual(byPattern(cell))
+      }),
+      { numRuns: 5000 },
+    )
+    for (const cell of ['22.19 W', '0 %', '19691 MiB', '60.16', '-3', '1.', '.5', '5  W', '5W', '1234567890123', '5 ABCDEFGHI'])
+      expect(parseNumericCell(cell), cell).toEqual(byPattern(cell))
   })
 })

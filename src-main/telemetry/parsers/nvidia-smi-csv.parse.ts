@@ -139,7 +139,37 @@ export function sanitizeName(text: string): string | null {
 
 /** nvidia-smi separates cells with ", " and never quotes them. */
 export function splitCells(line: string): string[] {
-  return line.split(',').map((cell) => cell.trim())
+  // One pass, trimming as it goes (every line of a log comes through here).
+  const cells: string[] = []
+  let from = 0
+  for (;;) {
+    const comma = line.indexOf(',', from)
+    const end = comma < 0 ? line.length : comma
+    let a = from
+    let b = end
+    while (a < b && isSpace(line.charCodeAt(a))) a++
+    while (b > a && isSpace(line.charCodeAt(b - 1))) b--
+    cells.push(line.slice(a, b))
+    if (comma < 0) return cells
+    from = comma + 1
+  }
+}
+
+/** What String.prototype.trim removes, for the characters a log holds (space, tab, CR, LF, NBSP, BOM). */
+function isSpace(code: number): boolean {
+  return (
+    code === 32 ||
+    (code >= 9 && code <= 13) ||
+    code === 0xa0 ||
+    code === 0xfeff ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000
+  )
 }
 
 /** The column map of the stream we start ourselves (no header, no units). */
@@ -187,9 +217,32 @@ type Numeric = { ok: true; value: number | null; unit: string | null } | { ok: f
 /** A number with an optional unit after it: `22.19 W`, `0 %`, `19691 MiB`, `60.16`. */
 export function parseNumericCell(cell: string): Numeric {
   if (isMissingToken(cell)) return { ok: true, value: null, unit: null }
-  const m = /^(-?\d{1,12}(?:\.\d{1,12})?) ?([A-Za-z%]{0,8})$/.exec(cell)
-  if (!m) return { ok: false }
-  return { ok: true, value: Number(m[1]), unit: m[2] ? m[2] : null }
+  // By hand, the shape of /^(-?\d{1,12}(?:\.\d{1,12})?) ?([A-Za-z%]{0,8})$/ (a property test holds them equal):
+  // every numeric cell of a log comes through here.
+  let i = cell.charCodeAt(0) === 45 ? 1 : 0
+  const intFrom = i
+  while (i < cell.length && isDigit(cell.charCodeAt(i))) i++
+  if (i - intFrom < 1 || i - intFrom > 12) return { ok: false }
+  if (cell.charCodeAt(i) === 46) {
+    const fracFrom = ++i
+    while (i < cell.length && isDigit(cell.charCodeAt(i))) i++
+    if (i - fracFrom < 1 || i - fracFrom > 12) return { ok: false }
+  }
+  const numberEnd = i
+  if (cell.charCodeAt(i) === 32) i++
+  const unitFrom = i
+  while (i < cell.length && isUnitChar(cell.charCodeAt(i))) i++
+  if (i !== cell.length || i - unitFrom > 8) return { ok: false }
+  return { ok: true, value: Number(cell.slice(0, numberEnd)), unit: i > unitFrom ? cell.slice(unitFrom) : null }
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57
+}
+
+/** A-Z, a-z or %. */
+function isUnitChar(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 37
 }
 
 function isNumericField(field: NvidiaField): field is NumericField {
@@ -286,7 +339,7 @@ export function parseRecord(line: string, map: ColumnMap): RecordResult {
   // equal to the same column's last accepted one has the same value.
   let memo = lastAccepted.get(map)
   if (!memo) {
-    memo = map.fields.map(() => ({ cell: null as string | null, set: (_r: NvidiaRecord): void => undefined }))
+    memo = map.fields.map(() => ({ cell: null, value: null }))
     lastAccepted.set(map, memo)
   }
   for (let i = 0; i < cells.length; i++) {
@@ -295,67 +348,80 @@ export function parseRecord(line: string, map: ColumnMap): RecordResult {
     if (!field || field === 'timestamp') continue
     const seen = memo[i]
     if (seen && seen.cell === cell) {
-      seen.set(record)
+      setField(record, field, seen.value)
       continue
     }
-    const accept = (set: (r: NvidiaRecord) => void): void => {
-      set(record)
-      if (seen) {
-        seen.cell = cell
-        seen.set = set
-      }
-    }
+    let value: string | number | null
     if (field === 'uuid') {
       if (isMissingToken(cell)) continue
       if (!UUID_PATTERN.test(cell)) return { ok: false, reason: 'bad-uuid', detail: `uuid "${printable(cell, 40)}" is not a GPU-… or MIG-… identifier` }
-      accept((r) => (r.uuid = cell))
-      continue
-    }
-    if (field === 'name') {
-      const name = isMissingToken(cell) ? null : sanitizeName(cell)
-      accept((r) => (r.name = name))
-      continue
-    }
-    if (field === 'pstate') {
+      value = cell
+    } else if (field === 'name') {
+      value = isMissingToken(cell) ? null : sanitizeName(cell)
+    } else if (field === 'pstate') {
       const m = /^P(\d{1,2})$/.exec(cell)
-      if (m && Number(m[1]) <= 15) {
-        const pstate = Number(m[1])
-        accept((r) => (r.pstate = pstate))
-      } else if (!isMissingToken(cell)) return { ok: false, reason: 'bad-value', detail: `pstate "${printable(cell, 20)}"` }
-      continue
-    }
-    const parsed = parseNumericCell(cell)
-    if (!parsed.ok) return { ok: false, reason: 'bad-value', detail: `${field} "${printable(cell, 40)}"` }
-    if (parsed.value === null) continue
-    const spec = FIELD_SPECS[field]
-    const headerUnit = map.units[i] ?? null
-    if (parsed.unit !== null && headerUnit !== null && parsed.unit !== headerUnit) {
-      return { ok: false, reason: 'bad-unit', detail: `${field} "${printable(cell, 40)}" is in ${parsed.unit}, the header says ${headerUnit}` }
-    }
-    const unit = parsed.unit ?? headerUnit ?? spec.bare
-    const factor = spec.units[unit]
-    if (factor === undefined) {
-      return {
-        ok: false,
-        reason: 'bad-unit',
-        detail: `${field} "${printable(cell, 40)}": unit "${unit}" is not one of ${Object.keys(spec.units).filter(Boolean).join(', ') || 'none'}`,
+      if (!m || Number(m[1]) > 15) {
+        if (isMissingToken(cell)) continue
+        return { ok: false, reason: 'bad-value', detail: `pstate "${printable(cell, 20)}"` }
+      }
+      value = Number(m[1])
+    } else {
+      const parsed = parseNumericCell(cell)
+      if (!parsed.ok) return { ok: false, reason: 'bad-value', detail: `${field} "${printable(cell, 40)}"` }
+      if (parsed.value === null) continue
+      const spec = FIELD_SPECS[field]
+      const headerUnit = map.units[i] ?? null
+      if (parsed.unit !== null && headerUnit !== null && parsed.unit !== headerUnit) {
+        return { ok: false, reason: 'bad-unit', detail: `${field} "${printable(cell, 40)}" is in ${parsed.unit}, the header says ${headerUnit}` }
+      }
+      const unit = parsed.unit ?? headerUnit ?? spec.bare
+      const factor = spec.units[unit]
+      if (factor === undefined) {
+        return {
+          ok: false,
+          reason: 'bad-unit',
+          detail: `${field} "${printable(cell, 40)}": unit "${unit}" is not one of ${Object.keys(spec.units).filter(Boolean).join(', ') || 'none'}`,
+        }
+      }
+      value = parsed.value * factor
+      if (value < spec.min || value > spec.max || (spec.integer === true && !Number.isInteger(value))) {
+        return {
+          ok: false,
+          reason: field === 'power.draw' ? 'implausible-power' : 'implausible-value',
+          detail: `${field} ${parsed.value}${unit && unit !== spec.bare ? ` ${unit}` : ''} is outside ${spec.min}–${spec.max}${spec.bare ? ` ${spec.bare}` : ''}`,
+        }
       }
     }
-    const value = parsed.value * factor
-    if (value < spec.min || value > spec.max || (spec.integer === true && !Number.isInteger(value))) {
-      return {
-        ok: false,
-        reason: field === 'power.draw' ? 'implausible-power' : 'implausible-value',
-        detail: `${field} ${parsed.value}${unit && unit !== spec.bare ? ` ${unit}` : ''} is outside ${spec.min}–${spec.max}${spec.bare ? ` ${spec.bare}` : ''}`,
-      }
+    setField(record, field, value)
+    if (seen) {
+      seen.cell = cell
+      seen.value = value
     }
-    accept((r) => assign(r, field, value))
   }
   return { ok: true, record }
 }
 
-/** Per column map, each column's last accepted cell and how it set the record. */
-const lastAccepted = new WeakMap<ColumnMap, { cell: string | null; set: (r: NvidiaRecord) => void }[]>()
+/** Per column map, each column's last accepted cell and the value it gave. */
+const lastAccepted = new WeakMap<ColumnMap, { cell: string | null; value: string | number | null }[]>()
+
+/** Sets a parsed value on the record: a string for uuid and name, a number for the rest. */
+function setField(record: NvidiaRecord, field: NvidiaField, value: string | number | null): void {
+  switch (field) {
+    case 'uuid':
+      record.uuid = typeof value === 'string' ? value : null
+      break
+    case 'name':
+      record.name = typeof value === 'string' ? value : null
+      break
+    case 'pstate':
+      record.pstate = typeof value === 'number' ? value : null
+      break
+    case 'timestamp':
+      break
+    default:
+      if (typeof value === 'number') assign(record, field, value)
+  }
+}
 
 function assign(record: NvidiaRecord, field: NumericField, value: number): void {
   switch (field) {
