@@ -25,7 +25,7 @@ function databaseSampling(intervalMs: number): string {
   return path
 }
 
-async function recordCpuS(seconds: number, intervalMs: number, env: Record<string, string>): Promise<{ cpuS: number; durationS: number; readings: number }> {
+async function recordSteadyCpu(seconds: number, intervalMs: number, env: Record<string, string>): Promise<{ cpuS: number; seconds: number; readings: number }> {
   const { stdout } = await run(
     process.execPath,
     [join(REPO_ROOT, 'bin', 'wattprint.js'), 'record', '--db', databaseSampling(intervalMs), '--duration', String(seconds), '--json'],
@@ -33,20 +33,22 @@ async function recordCpuS(seconds: number, intervalMs: number, env: Record<strin
       env: { ...process.env, ...isolatedMachineEnv(), ...env },
     },
   )
-  const out = JSON.parse(stdout) as { cpuS: number; samples: number; durationS: number }
+  const out = JSON.parse(stdout) as { samples: number; steady: { cpuS: number; seconds: number } | null }
   if (out.samples === 0) throw new Error(`recorder bench: no readings (${JSON.stringify(env)})`)
-  return { cpuS: out.cpuS, durationS: out.durationS, readings: out.samples }
+  if (!out.steady) throw new Error('recorder bench: the run was too short for a steady state')
+  return { ...out.steady, readings: out.samples }
 }
 
 /**
- * CPU seconds per hour of recording in steady state: the CPU of a long run minus that of a short
- * one, over the extra time. What a single run reports also holds the first seconds (modules
- * loaded and compiled on first use, the first probe), which an hour of recording pays once.
+ * CPU seconds per hour of recording in steady state: what `record` measures of its own CPU
+ * (process.cpuUsage()) from its 10th second to the stop, over that time. The first seconds
+ * (modules compiled on first use, the first probe) and the shutdown are an hour's cost once; in
+ * one process they do not add the start-up's variation to the figure, as a long-minus-short
+ * difference of two runs did (±40 % here).
  */
-async function recorderCpuPerHour(shortS: number, longS: number, intervalMs: number, env: Record<string, string>): Promise<number> {
-  const short = await recordCpuS(shortS, intervalMs, env)
-  const long = await recordCpuS(longS, intervalMs, env)
-  return ((long.cpuS - short.cpuS) / (long.durationS - short.durationS)) * 3600
+async function recorderCpuPerHour(seconds: number, intervalMs: number, env: Record<string, string>): Promise<number> {
+  const steady = await recordSteadyCpu(seconds, intervalMs, env)
+  return (steady.cpuS / steady.seconds) * 3600
 }
 
 /** The Qwen3-ASR trace thinned to one reading a second: a real 1 Hz log for the fake nvidia-smi. */
@@ -96,15 +98,14 @@ function streamLineUs(): number {
 
 export async function benchRecorder(opts: { quick: boolean }): Promise<BenchRow[]> {
   const rows: BenchRow[] = []
-  // Runs of `short` and `long` seconds: the difference is the steady state.
-  const short = 5
-  const long = opts.quick ? 20 : 45
+  // Runs of this many seconds: the steady state is counted from the 10th.
+  const seconds = opts.quick ? 25 : 45
   const nvml = buildNvmlStandIn()
   const group = 'Recorder CPU per hour'
   for (const gpus of [1, 4, 8]) {
     for (const hz of [1, 10]) {
       const env = { WATTPRINT_NVML_LIBRARY: nvml, WATTPRINT_NVML_DEVICES: String(gpus), WATTPRINT_NVML_IDLE_W: '35' }
-      const results = await repeat(opts.quick || hz !== 1 || gpus > 4 ? 1 : 2, () => recorderCpuPerHour(short, long, 1000 / hz, env))
+      const results = await repeat(opts.quick || hz !== 1 || gpus > 4 ? 1 : 3, () => recorderCpuPerHour(seconds, 1000 / hz, env))
       rows.push(
         rowFrom(results, {
           id: `recorder.cpu.nvml.${gpus}gpu.${hz}hz`,
@@ -121,8 +122,8 @@ export async function benchRecorder(opts: { quick: boolean }): Promise<BenchRow[
   // firmware; test/fixtures/nvidia-h200/nvml-cost.json): the counter every 30 s against every poll.
   for (const gpus of [1, 4]) {
     const env = { WATTPRINT_NVML_LIBRARY: nvml, WATTPRINT_NVML_DEVICES: String(gpus), WATTPRINT_NVML_IDLE_W: '35', WATTPRINT_NVML_ENERGY_COST_US: '3900' }
-    const paced = await repeat(opts.quick ? 1 : 2, () => recorderCpuPerHour(short, long, 1000, env))
-    const everyPoll = await repeat(1, () => recorderCpuPerHour(short, long, 1000, { ...env, WATTPRINT_NVML_COUNTER_MS: '0' }))
+    const paced = await repeat(opts.quick ? 1 : 3, () => recorderCpuPerHour(seconds, 1000, env))
+    const everyPoll = await repeat(1, () => recorderCpuPerHour(seconds, 1000, { ...env, WATTPRINT_NVML_COUNTER_MS: '0' }))
     rows.push(
       rowFrom(paced, {
         id: `recorder.cpu.nvml-h200-counter.${gpus}gpu.1hz`,
@@ -140,7 +141,7 @@ export async function benchRecorder(opts: { quick: boolean }): Promise<BenchRow[
     WATTPRINT_FAKE_SMI_TRACE: oneHertzTrace(dir),
     WATTPRINT_FAKE_SMI_SPEED: '1',
   }
-  const stream = await repeat(opts.quick ? 1 : 2, () => recorderCpuPerHour(short, long, 1000, smiEnv))
+  const stream = await repeat(opts.quick ? 1 : 3, () => recorderCpuPerHour(seconds, 1000, smiEnv))
   const nvml1 = rows.find((r) => r.id === 'recorder.cpu.nvml.1gpu.1hz')
   rows.push(
     rowFrom(stream, {

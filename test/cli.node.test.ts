@@ -89,10 +89,13 @@ describe('wattprint CLI', () => {
     const db = join(tempDir(), 'rec.db')
     const result = await cli(['record', '--db', db, '--source', `replay:${DEMO_TRACE}`, '--duration', '2', '--json'], { WATTPRINT_REPLAY_SPEED: '10' })
     expect(result.code).toBe(0)
-    const out = JSON.parse(result.stdout) as { samples: number; energyJ: number }
+    const out = JSON.parse(result.stdout) as { samples: number; energyJ: number; cpuS: number; steady: unknown }
     // 2 s at 10× covers ~20 s of the trace (100 ms readings): about 200 samples.
     expect(out.samples).toBeGreaterThan(120)
     expect(out.energyJ).toBeGreaterThan(0)
+    // Its own CPU while recording; a steady-state figure only from the 10th second on (the benchmark's).
+    expect(out.cpuS).toBeGreaterThan(0)
+    expect(out.steady).toBeNull()
   })
 
   it('a disk that fills while recording: said so, exit code 1, and what was written stays intact', async () => {

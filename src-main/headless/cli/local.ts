@@ -151,6 +151,15 @@ function measurementText(m: ModelMeasurement): string {
   ].join('\n')
 }
 
+/** When `record`'s steady-state CPU starts counting, s after recording starts. */
+const STEADY_FROM_S = 10
+
+function steadyCpu(warm: { cpu: NodeJS.CpuUsage; ms: number } | null): { fromS: number; seconds: number; cpuS: number } | null {
+  if (!warm) return null
+  const used = process.cpuUsage(warm.cpu)
+  return { fromS: STEADY_FROM_S, seconds: (performance.now() - warm.ms) / 1000, cpuS: (used.user + used.system) / 1e6 }
+}
+
 export async function runRecord(
   values: { db: string; source?: string | undefined; duration?: string | undefined; json?: boolean | undefined },
   io: CliIo,
@@ -173,7 +182,14 @@ export async function runRecord(
   })
   ctx.start()
   const cpuAtStart = process.cpuUsage()
+  // Steady state: the CPU from the 10th second to the stop, without start-up (modules compiled on
+  // first use, the first probe) or the shutdown's last write and report: what an hour costs.
+  let warm: { cpu: NodeJS.CpuUsage; ms: number } | null = null
+  const warmTimer = setTimeout(() => (warm = { cpu: process.cpuUsage(), ms: performance.now() }), STEADY_FROM_S * 1000)
+  warmTimer.unref()
   await waitForStop(durationS)
+  clearTimeout(warmTimer)
+  const steady = steadyCpu(warm)
   await ctx.stopRecording()
   const storage = ctx.recorder.status().storage
   const report = ctx.reports.report(startedMs, io.clock.nowMs() + 1)
@@ -183,6 +199,7 @@ export async function runRecord(
   const result = {
     durationS: (io.clock.nowMs() - startedMs) / 1000,
     cpuS: (cpu.user + cpu.system) / 1e6,
+    steady,
     energyJ: report.energyJ,
     energyKWh: report.footprint.energyKWh,
     samples: report.samples,
