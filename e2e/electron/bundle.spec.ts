@@ -3,21 +3,66 @@ import { execFile } from 'node:child_process'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import { existsSync } from 'node:fs'
+import { isolatedMachineEnv } from '../../test/isolated-machine.ts'
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
 // Runs everywhere, Electron binary or not: the built main bundle is loaded in plain Node with a
 // stand-in `electron` module, so a bad import (a JSON file, a package that cannot be bundled)
 // fails here and not on a user's first start.
-test('the built main process loads and starts up to app.whenReady()', async () => {
+/** Runs the built main bundle under the stand-in `electron`; the calls it made, in order. */
+async function startUnderStandIn(options: { ready: boolean; argv?: string[]; config: string }): Promise<[string, ...unknown[]][]> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ['--import', join(REPO_ROOT, 'e2e', 'electron', 'stub', 'electron-stub.mjs'), join(REPO_ROOT, 'out', 'main', 'main.js')],
+    ['--import', join(REPO_ROOT, 'e2e', 'electron', 'stub', 'electron-stub.mjs'), join(REPO_ROOT, 'out', 'main', 'main.js'), ...(options.argv ?? [])],
     {
       cwd: REPO_ROOT,
-      env: { ...process.env, XDG_CONFIG_HOME: join(REPO_ROOT, 'test-results', 'electron-stub-config') },
+      env: {
+        ...process.env,
+        ...isolatedMachineEnv(),
+        XDG_CONFIG_HOME: join(REPO_ROOT, 'test-results', options.config),
+        WATTPRINT_STUB_READY: options.ready ? '1' : '0',
+      },
     },
   )
-  const calls = JSON.parse(stdout.trim().split('\n').at(-1) ?? '[]') as string[]
-  expect(calls).toEqual(expect.arrayContaining(['app.setPath', 'app.requestSingleInstanceLock', 'app.whenReady']))
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '[]') as [string, ...unknown[]][]
+}
+
+test('the built main process loads and starts up to app.whenReady()', async () => {
+  const calls = await startUnderStandIn({ ready: false, config: 'electron-stub-config' })
+  expect(calls.map((c) => c[0])).toEqual(expect.arrayContaining(['app.setPath', 'app.requestSingleInstanceLock', 'app.whenReady']))
+})
+
+test('once ready: a sandboxed, isolated window with the strict CSP, permissions denied, IPC bound, and the tray', async () => {
+  const calls = await startUnderStandIn({ ready: true, config: 'electron-stub-ready' })
+  const named = (name: string): unknown[][] => calls.filter((c) => c[0] === name).map((c) => c.slice(1))
+  const [windowOptions] = named('new BrowserWindow')[0] as [{ webPreferences: Record<string, unknown> }]
+  expect(windowOptions.webPreferences).toMatchObject({
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+  })
+  expect(String(named('window.loadFile')[0]?.[0])).toMatch(/out[/\\]renderer[/\\]index\.html$/)
+  // New windows are denied (links open in the browser); the app itself never navigates.
+  expect(named('webContents.setWindowOpenHandler')[0]?.[0]).toEqual({ action: 'deny' })
+  expect(named('webContents.on').map((c) => c[0])).toContain('will-navigate')
+  expect(named('permission media')[0]?.[0]).toBe(false)
+  const headers = named('response headers')[0]?.[0] as Record<string, string[]>
+  expect(headers['Content-Security-Policy']?.[0]).toMatch(/default-src 'self'; script-src 'self'/)
+  expect(named('ipcMain.handle').length).toBeGreaterThan(10)
+  expect(named('new Tray')).toHaveLength(1)
+  expect(named('tray.setToolTip')[0]?.[0]).toBe('Wattprint: starting…')
+  expect(named('Menu.buildFromTemplate')[0]?.[0]).toEqual(['Show Wattprint', 'separator', 'Quit (stops recording)'])
+  expect(named('dialog.showErrorBox')).toEqual([])
+  // Start at login is off by default: no login item asked for, no autostart entry written (Linux).
+  expect(existsSync(join(REPO_ROOT, 'test-results', 'electron-stub-ready', 'autostart', 'wattprint.desktop'))).toBe(false)
+})
+
+test('started at login (--hidden): recording in the tray, no window', async () => {
+  const calls = await startUnderStandIn({ ready: true, argv: ['--hidden'], config: 'electron-stub-hidden' })
+  expect(calls.filter((c) => c[0] === 'new Tray')).toHaveLength(1)
+  expect(calls.filter((c) => c[0] === 'new BrowserWindow')).toHaveLength(0)
 })

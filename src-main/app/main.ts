@@ -5,6 +5,7 @@ import { createContext, type AppContext, type SourceChoice } from '../api/contex
 import { formatText } from '../contract/messages.ts'
 import { CONTENT_SECURITY_POLICY } from '../headless/csp.ts'
 import { defaultDbPath, userDataDir } from '../store/paths.ts'
+import { HIDDEN_ARG, setLinuxAutostart, startsHidden } from './autostart.ts'
 import { bindIpc } from './ipc.ts'
 import { createTray } from './tray.ts'
 import { createMainWindow } from './window.ts'
@@ -88,8 +89,22 @@ if (!app.requestSingleInstanceLock()) {
     const ctx = context
     ctx.start()
     const applyDesktopSettings = (s: { startAtLogin: boolean }): void => {
-      // Linux has no login-item API in Electron; the setting is stored and shown, and applies on Windows and macOS.
-      if (process.platform !== 'linux') app.setLoginItemSettings({ openAtLogin: s.startAtLogin })
+      // Electron has no login-item API on Linux: an XDG autostart entry there. Started at login, the window stays closed.
+      if (process.platform !== 'linux') {
+        app.setLoginItemSettings({ openAtLogin: s.startAtLogin, args: [HIDDEN_ARG] })
+        return
+      }
+      try {
+        const result = setLinuxAutostart(s.startAtLogin, {
+          env: process.env,
+          execPath: process.execPath,
+          args: app.isPackaged ? [] : [app.getAppPath()],
+          icon: iconPath,
+        })
+        if (result.action === 'not-ours') console.warn(`wattprint: ${result.path} was not written by Wattprint: start at login is left as that file says`)
+      } catch (error) {
+        console.warn(`wattprint: start at login could not be set: ${error instanceof Error ? error.message : String(error)}`)
+      }
     }
     applyDesktopSettings(ctx.settings.get())
     ctx.settings.onChange(applyDesktopSettings)
@@ -102,6 +117,8 @@ if (!app.requestSingleInstanceLock()) {
         app.quit()
       },
     })
-    window = createWindow()
+    // Started at login (the autostart entry's --hidden, or macOS's login item): recording in the tray, no window.
+    const hidden = startsHidden(process.argv) || (process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin)
+    if (!hidden) window = createWindow()
   })
 }

@@ -2,10 +2,14 @@
 // where the Electron binary is absent: it proves every import resolves and start-up code runs.
 import { registerHooks } from 'node:module'
 
+// WATTPRINT_STUB_READY=1: app.whenReady() resolves, so the whole start-up runs (context, IPC,
+// session rules, window, tray) against recording stand-ins; otherwise it never resolves.
 const STUB = `
 const calls = globalThis.__electronCalls = []
 const record = (name) => (...args) => { calls.push([name, ...args]); return undefined }
+const ready = process.env.WATTPRINT_STUB_READY === '1'
 export const app = {
+  isPackaged: false,
   setPath: record('app.setPath'),
   requestSingleInstanceLock: () => { calls.push(['app.requestSingleInstanceLock']); return true },
   on: record('app.on'),
@@ -15,18 +19,50 @@ export const app = {
   getVersion: () => '0.0.0-stub',
   getLocale: () => 'en-US',
   getLocaleCountryCode: () => 'US',
-  // Never ready: no window is created in plain Node.
-  whenReady: () => { calls.push(['app.whenReady']); return new Promise(() => {}) },
+  getLoginItemSettings: () => ({ openAtLogin: false, wasOpenedAtLogin: false }),
+  setLoginItemSettings: record('app.setLoginItemSettings'),
+  whenReady: () => { calls.push(['app.whenReady']); return ready ? Promise.resolve() : new Promise(() => {}) },
 }
-export class BrowserWindow { static getAllWindows() { return [] } }
-export const Menu = { buildFromTemplate: record('Menu.buildFromTemplate') }
-export class Tray {}
+class WebContents {
+  mainFrame = {}
+  setWindowOpenHandler(handler) { calls.push(['webContents.setWindowOpenHandler', handler({ url: 'file:///etc/passwd' })]) }
+  on(event) { calls.push(['webContents.on', event]) }
+  send() {}
+}
+export class BrowserWindow {
+  static getAllWindows() { return [] }
+  webContents = new WebContents()
+  constructor(options) { calls.push(['new BrowserWindow', options]) }
+  once(event) { calls.push(['window.once', event]) }
+  on(event) { calls.push(['window.on', event]) }
+  loadFile(file) { calls.push(['window.loadFile', file]); return Promise.resolve() }
+  loadURL(url) { calls.push(['window.loadURL', url]); return Promise.resolve() }
+  isDestroyed() { return false }
+  isMinimized() { return false }
+  show() {}
+  focus() {}
+  restore() {}
+  hide() {}
+}
+export const Menu = { buildFromTemplate: (template) => { calls.push(['Menu.buildFromTemplate', template.map((item) => item.label ?? item.type)]); return template } }
+export class Tray {
+  constructor() { calls.push(['new Tray']) }
+  setToolTip(text) { calls.push(['tray.setToolTip', text]) }
+  setContextMenu() {}
+  on(event) { calls.push(['tray.on', event]) }
+}
 export const dialog = { showErrorBox: record('dialog.showErrorBox') }
 export const ipcMain = { handle: record('ipcMain.handle'), removeHandler: record('ipcMain.removeHandler') }
 export const nativeImage = { createFromPath: record('nativeImage.createFromPath') }
-export const session = {}
+export const session = {
+  defaultSession: {
+    // Asks the handler installed for a camera request, and records the answer.
+    setPermissionRequestHandler: (handler) => handler(null, 'media', (granted) => calls.push(['permission media', granted])),
+    webRequest: { onHeadersReceived: (handler) => handler({ responseHeaders: {} }, ({ responseHeaders }) => calls.push(['response headers', responseHeaders])) },
+  },
+}
 export const shell = { openExternal: record('shell.openExternal') }
-setTimeout(() => { process.stdout.write(JSON.stringify(calls.map((c) => c[0])) + '\\n'); process.exit(0) }, 300)
+setTimeout(() => { process.stdout.write(JSON.stringify(calls) + '\\n'); process.exit(0) }, ready ? 1500 : 300)
 `
 
 registerHooks({
