@@ -54,6 +54,8 @@ test('once ready: a sandboxed, isolated window with the strict CSP, permissions 
   expect(headers['Content-Security-Policy']?.[0]).toMatch(/default-src 'self'; script-src 'self'/)
   expect(named('ipcMain.handle').length).toBeGreaterThan(10)
   expect(named('new Tray')).toHaveLength(1)
+  // The idle icon for a light panel (the stand-in's theme), one of the rendered load icons.
+  expect(named('nativeImage.createFromPath').map((c) => String(c[0]))).toContainEqual(expect.stringMatching(/resources[/\\]icons[/\\]tray-light-0\.png$/))
   expect(named('tray.setToolTip')[0]?.[0]).toBe('Wattprint: starting…')
   expect(named('Menu.buildFromTemplate')[0]?.[0]).toEqual(['Show Wattprint', 'separator', 'Quit (stops recording)'])
   expect(named('dialog.showErrorBox')).toEqual([])

@@ -13,7 +13,6 @@ import { createMainWindow } from './window.ts'
 const outDir = join(dirname(fileURLToPath(import.meta.url)), '..')
 const resourcesDir = join(app.getAppPath(), 'resources')
 const iconPath = join(resourcesDir, 'icons', 'icon-256.png')
-const trayIconPath = join(resourcesDir, 'icons', process.platform === 'darwin' ? 'tray-16.png' : 'tray-32.png')
 
 // One database for the app and the CLI: the same per-user folder, set explicitly.
 app.setPath('userData', userDataDir())
@@ -110,7 +109,7 @@ if (!app.requestSingleInstanceLock()) {
     ctx.settings.onChange(applyDesktopSettings)
     for (const note of ctx.storageNotes) console.warn(`wattprint: ${formatText('en', note)}`)
     bindIpc(ctx, () => window)
-    createTray(ctx, trayIconPath, {
+    createTray(ctx, join(resourcesDir, 'icons'), {
       show,
       quit: () => {
         quitting = true

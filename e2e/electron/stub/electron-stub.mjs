@@ -48,12 +48,14 @@ export const Menu = { buildFromTemplate: (template) => { calls.push(['Menu.build
 export class Tray {
   constructor() { calls.push(['new Tray']) }
   setToolTip(text) { calls.push(['tray.setToolTip', text]) }
+  setImage(image) { calls.push(['tray.setImage', image]) }
   setContextMenu() {}
   on(event) { calls.push(['tray.on', event]) }
 }
 export const dialog = { showErrorBox: record('dialog.showErrorBox') }
 export const ipcMain = { handle: record('ipcMain.handle'), removeHandler: record('ipcMain.removeHandler') }
-export const nativeImage = { createFromPath: record('nativeImage.createFromPath') }
+export const nativeImage = { createFromPath: (path) => { calls.push(['nativeImage.createFromPath', path]); return { path } } }
+export const nativeTheme = { shouldUseDarkColors: false, on: record('nativeTheme.on') }
 export const session = {
   defaultSession: {
     // Asks the handler installed for a camera request, and records the answer.
