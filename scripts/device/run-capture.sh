@@ -3,6 +3,11 @@
 # .devcap/ (node.xz and a node_modules with the CLI's dependencies), Wattprint's own recorder on the
 # same GPU at the same time: through NVML (FFI) and through the nvidia-smi stream, each with its CPU.
 # Usage: bash scripts/device/run-capture.sh OUT_DIR
+# .devcap/ as it was made here (the lent machine has no Node and no registry):
+#   mkdir -p .devcap/node_modules/@tgwf .devcap/node_modules/@koromix && echo /.devcap/ >> .git/info/exclude
+#   for p in commander zod luxon koffi i18n-iso-countries eventsource-parser diacritics; do cp -r node_modules/$p .devcap/node_modules/; done
+#   cp -r node_modules/@tgwf/co2 .devcap/node_modules/@tgwf/ && cp -r node_modules/@koromix/koffi-linux-x64 .devcap/node_modules/@koromix/
+#   xz -T2 -6 -c "$(command -v node)" > .devcap/node.xz     # Node 24, x86-64: about 30 MB; the whole tree must stay under 64 MiB
 set -u
 out=${1:?OUT_DIR}
 work=$(mktemp -d)
