@@ -19,6 +19,28 @@ export const SampleSchema = z.object({
 })
 export type Sample = z.infer<typeof SampleSchema>
 
+/** What a device reports besides when and which: a reading, a parsed log line and a stored reading all carry these. */
+export type Gauges = Pick<Sample, 'powerW' | 'powerLimitW' | 'utilPct' | 'memUtilPct' | 'memUsedB' | 'tempC' | 'smClockMhz' | 'pstate'>
+
+/**
+ * The sample of a device at `tMs` with the gauges of `from` (a reading, a log record, a stored
+ * reading): the one field-by-field mapping, in one object literal (an import makes millions).
+ */
+export function sampleAt(tMs: number, deviceId: string, from: Gauges): Sample {
+  return {
+    tMs,
+    deviceId,
+    powerW: from.powerW,
+    powerLimitW: from.powerLimitW,
+    utilPct: from.utilPct,
+    memUtilPct: from.memUtilPct,
+    memUsedB: from.memUsedB,
+    tempC: from.tempC,
+    smClockMhz: from.smClockMhz,
+    pstate: from.pstate,
+  }
+}
+
 /** What part of the machine a device's power covers (they never overlap once sources are selected). */
 export const DomainSchema = z.enum(['gpu', 'cpu-package', 'dram', 'soc', 'ane', 'platform'])
 export type Domain = z.infer<typeof DomainSchema>

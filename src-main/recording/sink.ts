@@ -1,4 +1,4 @@
-import type { Device, EnergyMethod, Sample } from '../contract/telemetry.ts'
+import { sampleAt, type Device, type EnergyMethod, type Sample } from '../contract/telemetry.ts'
 import type { AttributionMethod } from '../core/attribution.ts'
 import type { StoredReading } from '../core/overlap.ts'
 import type { DeviceInfo, Reading } from '../telemetry/reading.ts'
@@ -40,18 +40,7 @@ export interface HistorySink extends Sink {
 
 /** The stored and shown part of a reading (the counter itself is not kept: the interval's energy is). */
 export function sampleOf(r: Reading): Sample {
-  return {
-    tMs: r.wallMs,
-    deviceId: r.deviceId,
-    powerW: r.powerW,
-    powerLimitW: r.powerLimitW,
-    utilPct: r.utilPct,
-    memUtilPct: r.memUtilPct,
-    memUsedB: r.memUsedB,
-    tempC: r.tempC,
-    smClockMhz: r.smClockMhz,
-    pstate: r.pstate,
-  }
+  return sampleAt(r.wallMs, r.deviceId, r)
 }
 
 /** The stored description of a device. */

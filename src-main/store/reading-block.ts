@@ -5,23 +5,18 @@
  * keeps power to the milliwatt and energy to the millijoule.
  */
 
+import type { Gauges } from '../contract/telemetry.ts'
+
 /** How an interval's energy is known, as stored: 0 none, 1 sampled power, 2 counter, 3 estimated. */
 export type StoredMethod = 'sampled-power' | 'counter' | 'estimated' | null
 
-export interface StoredReadingRow {
+/** A stored reading: the device's gauges, and the energy of the interval it closed. */
+export interface StoredReadingRow extends Gauges {
   tMs: number
-  powerW: number | null
   energyJ: number | null
   intervalS: number | null
   gap: boolean
   method: StoredMethod
-  powerLimitW: number | null
-  utilPct: number | null
-  memUtilPct: number | null
-  memUsedB: number | null
-  tempC: number | null
-  smClockMhz: number | null
-  pstate: number | null
 }
 
 export class BlockFormatError extends Error {}

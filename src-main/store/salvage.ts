@@ -1,7 +1,7 @@
 import { DatabaseSync } from 'node:sqlite'
 import { existsSync } from 'node:fs'
 import { localDateKey } from '../core/time.ts'
-import type { Device } from '../contract/telemetry.ts'
+import { sampleAt, type Device } from '../contract/telemetry.ts'
 import { inspectDatabase, messageOf, openDatabase, StoreError } from './database.ts'
 import { SampleStore } from './sample-store.ts'
 import type { IngestRow } from '../recording/sink.ts'
@@ -136,18 +136,7 @@ function deviceOf(d: DeviceRow): Device {
 
 function ingestRowOf(r: StoredReadingRow, device: Device): IngestRow {
   return {
-    sample: {
-      tMs: r.tMs,
-      deviceId: device.deviceId,
-      powerW: r.powerW,
-      powerLimitW: r.powerLimitW,
-      utilPct: r.utilPct,
-      memUtilPct: r.memUtilPct,
-      memUsedB: r.memUsedB,
-      tempC: r.tempC,
-      smClockMhz: r.smClockMhz,
-      pstate: r.pstate,
-    },
+    sample: sampleAt(r.tMs, device.deviceId, r),
     device,
     energyJ: r.energyJ,
     intervalS: r.intervalS,

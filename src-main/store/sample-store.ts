@@ -1,5 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
-import type { Device, Sample } from '../contract/telemetry.ts'
+import { sampleAt, type Device, type Sample } from '../contract/telemetry.ts'
 import type { IngestRow, Sink } from '../recording/sink.ts'
 import type { BucketInput } from '../core/history.ts'
 import type { DeviceTotals, RangeTotals } from '../core/report.ts'
@@ -431,18 +431,7 @@ export class SampleStore implements Sink {
   samplesSince(sinceMs: number): Sample[] {
     const out: Sample[] = []
     for (const { block, row } of this.readingsIn(sinceMs, Number.MAX_SAFE_INTEGER)) {
-      out.push({
-        tMs: row.tMs,
-        deviceId: block.deviceKey,
-        powerW: row.powerW,
-        powerLimitW: row.powerLimitW,
-        utilPct: row.utilPct,
-        memUtilPct: row.memUtilPct,
-        memUsedB: row.memUsedB,
-        tempC: row.tempC,
-        smClockMhz: row.smClockMhz,
-        pstate: row.pstate,
-      })
+      out.push(sampleAt(row.tMs, block.deviceKey, row))
     }
     // Blocks come minute by minute; within a minute, devices one after the other.
     return out.sort((a, b) => a.tMs - b.tMs)

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto'
 import { WattprintError } from '../../contract/errors.ts'
 import { basename } from 'node:path'
-import type { Device, Sample } from '../../contract/telemetry.ts'
+import { sampleAt, type Device, type Sample } from '../../contract/telemetry.ts'
 import type { ImportSummary } from '../../contract/history.ts'
 import { detectFrozenPower, looksInterleaved } from '../../core/log-sanity.ts'
 import { intervalEnergy } from '../../core/integration.ts'
 import { planImport } from '../../core/overlap.ts'
 import { epochMsFromLocalParts } from '../../core/time.ts'
-import { streamNvidiaSmiLog, type SkipTally } from '../parsers/nvidia-smi-log.parse.ts'
+import { isBlank, lineReader, streamNvidiaSmiLog, type SkipTally } from '../parsers/nvidia-smi-log.parse.ts'
 import { sanitizeName, type NvidiaRecord } from '../parsers/nvidia-smi-csv.parse.ts'
 import { toReadingAndDevice } from '../readers/nvidia-smi.reader.ts'
 import { deviceOf, type HistorySink, type IngestRow } from '../../recording/sink.ts'
@@ -135,19 +135,8 @@ function readingsByDevice(log: { text: string; file: string; zone: string; nowMs
       entry = { device: deviceOf({ ...device, deviceId }), samples: [] }
       byDevice.set(deviceId, entry)
     }
-    // The same fields toReadingAndDevice → sampleOf keep, without the objects in between (millions of lines).
-    entry.samples.push({
-      tMs,
-      deviceId,
-      powerW: record.powerW,
-      powerLimitW: record.powerLimitW,
-      utilPct: record.utilPct,
-      memUtilPct: record.memUtilPct,
-      memUsedB: record.memUsedB,
-      tempC: record.tempC,
-      smClockMhz: record.smClockMhz,
-      pstate: record.pstate,
-    })
+    // What toReadingAndDevice → sampleOf keep, without the reading in between (millions of lines).
+    entry.samples.push(sampleAt(tMs, deviceId, record))
   }
   return { add, byDevice, skipped }
 }
@@ -224,14 +213,10 @@ function withImportName(record: NvidiaRecord, fileName: string): NvidiaRecord {
 /** The log's header and first data lines: the same for a renamed copy and for the log grown longer. */
 function identityOf(text: string): string {
   // Line by line from the start: splitting a whole log (millions of lines) for its first eleven costs a second copy of it.
-  const lines: string[] = []
-  for (let from = 0; from < text.length && lines.length < 1 + IDENTITY_LINES;) {
-    const end = text.indexOf('\n', from)
-    const line = text.slice(from, end < 0 ? text.length : end).replace(/\r$/, '')
-    if (line.trim() !== '') lines.push(line)
-    from = end < 0 ? text.length : end + 1
-  }
-  return hash(lines.join('\n'))
+  const first: string[] = []
+  const lines = lineReader(text)
+  for (let line = lines.next(); line !== null && first.length < 1 + IDENTITY_LINES; line = lines.next()) if (!isBlank(line)) first.push(line)
+  return hash(first.join('\n'))
 }
 
 function hash(text: string): string {

@@ -36,18 +36,8 @@ export function streamNvidiaSmiLog(
   text: string,
   onRecord: (record: NvidiaRecord, line: number) => void,
 ): { ok: true; log: StreamedLog } | { ok: false; problem: Message } {
-  let from = 0
-  let lineNo = 0
-  /** The next line (without its \r\n or \n), or null at the end of the text. */
-  const nextLine = (): string | null => {
-    if (from > text.length || (from === text.length && lineNo > 0 && text.endsWith('\n'))) return null
-    const end = text.indexOf('\n', from)
-    const stop = end < 0 ? text.length : end
-    const line = text.slice(from, stop > from && text.charCodeAt(stop - 1) === 13 ? stop - 1 : stop)
-    from = end < 0 ? text.length + 1 : end + 1
-    lineNo++
-    return line
-  }
+  const lines = lineReader(text)
+  const nextLine = (): string | null => lines.next()
   let headerLine: string | null = null
   for (let line = nextLine(); line !== null; line = nextLine()) {
     if (!isBlank(line)) {
@@ -66,20 +56,45 @@ export function streamNvidiaSmiLog(
     if (isBlank(line)) continue
     // nvidia-smi repeats the header when a logging run is restarted into the same file.
     if (line === headerLine) {
-      tally(log, 'repeated-header', lineNo, line)
+      tally(log, 'repeated-header', lines.lineNo, line)
       continue
     }
     const result = parseRecord(line, header.map)
     if (result.ok) {
       log.records++
-      onRecord(result.record, lineNo)
-    } else tally(log, result.reason, lineNo, result.detail)
+      onRecord(result.record, lines.lineNo)
+    } else tally(log, result.reason, lines.lineNo, result.detail)
   }
   return { ok: true, log }
 }
 
+/**
+ * A text line by line without splitting it (a log of millions of lines is not copied into an
+ * array): `next()` gives the next line without its \n or \r\n, null at the end, as
+ * `text.split(/\r?\n/)` would (a last empty line after a final newline aside); `lineNo` is the
+ * 1-based number of the line it gave last.
+ */
+export function lineReader(text: string): { next(): string | null; readonly lineNo: number } {
+  let from = 0
+  let lineNo = 0
+  return {
+    get lineNo() {
+      return lineNo
+    },
+    next() {
+      if (from > text.length || (from === text.length && lineNo > 0 && text.endsWith('\n'))) return null
+      const end = text.indexOf('\n', from)
+      const stop = end < 0 ? text.length : end
+      const line = text.slice(from, stop > from && text.charCodeAt(stop - 1) === 13 ? stop - 1 : stop)
+      from = end < 0 ? text.length + 1 : end + 1
+      lineNo++
+      return line
+    },
+  }
+}
+
 /** Only spaces, tabs or nothing (without the copy that trim() makes of every line). */
-function isBlank(line: string): boolean {
+export function isBlank(line: string): boolean {
   for (let i = 0; i < line.length; i++) {
     const c = line.charCodeAt(i)
     if (c !== 32 && c !== 9 && c !== 13 && c !== 11 && c !== 12 && c !== 0xa0 && c !== 0xfeff) return line.trim() === ''
