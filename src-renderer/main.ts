@@ -1,6 +1,7 @@
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
 import App from './App.vue'
+import { useBridge } from './bridge/index.ts'
 import { i18n } from './i18n/index.ts'
 import { router } from './router.ts'
 import './styles.css'
@@ -12,4 +13,6 @@ const app = createApp(App).use(createPinia()).use(i18n).use(router)
 void router.isReady().then(() => {
   app.mount('#app')
   performance.mark('wattprint:mounted')
+  // The desktop app's menus and tray open a view.
+  useBridge().on('app:navigate', ({ route }) => void router.push(route))
 })

@@ -20,6 +20,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/models', name: 'models', component: () => import('./views/ModelsView.vue') },
   { path: '/devices', name: 'devices', component: () => import('./views/DevicesView.vue') },
   { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue') },
+  { path: '/about', name: 'about', component: () => import('./views/AboutView.vue') },
   { path: '/:rest(.*)*', redirect: '/' },
 ]
 

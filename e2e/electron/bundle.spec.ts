@@ -56,8 +56,22 @@ test('once ready: a sandboxed, isolated window with the strict CSP, permissions 
   expect(named('new Tray')).toHaveLength(1)
   // The idle icon for a light panel (the stand-in's theme), one of the rendered load icons.
   expect(named('nativeImage.createFromPath').map((c) => String(c[0]))).toContainEqual(expect.stringMatching(/resources[/\\]icons[/\\]tray-light-0\.png$/))
-  expect(named('tray.setToolTip')[0]?.[0]).toBe('Wattprint: starting…')
-  expect(named('Menu.buildFromTemplate')[0]?.[0]).toEqual(['Show Wattprint', 'separator', 'Quit (stops recording)'])
+  // The tray's words in the stand-in's language (en-US): starting, nothing recorded today.
+  expect(named('tray.setToolTip')[0]?.[0]).toBe('Wattprint: looking for GPUs…\nToday: nothing recorded yet')
+  expect(named('Menu.buildFromTemplate')[0]?.[0]).toEqual([
+    'Today: nothing recorded yet',
+    'separator',
+    'Pause recording',
+    'separator',
+    'Open Wattprint',
+    'Devices and sources…',
+    'Show log files',
+    'separator',
+    'Quit Wattprint (stops recording)',
+  ])
+  expect(named('Menu.setApplicationMenu')[0]?.[0]).toEqual(['File', 'Edit', 'View', 'Window', 'Help'])
+  // The window opens centred on the screen the first time (no saved place yet).
+  expect(windowOptions).toMatchObject({ x: 360, y: 110, width: 1200, height: 820 })
   expect(named('dialog.showErrorBox')).toEqual([])
   // Start at login is off by default: no login item asked for, no autostart entry written (Linux).
   expect(existsSync(join(REPO_ROOT, 'test-results', 'electron-stub-ready', 'autostart', 'wattprint.desktop'))).toBe(false)

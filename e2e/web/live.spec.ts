@@ -67,3 +67,26 @@ test.describe('live telemetry from a (fake) nvidia-smi replaying a real trace', 
     expect(report.devices.map((d) => d.deviceId).sort()).toEqual(['GPU-fa4e0000-0000-4000-8000-000000000000', 'GPU-fa4e0001-0000-4000-8000-000000000000'])
   })
 })
+
+test.describe('pausing the recording (the tray does it in the desktop app)', () => {
+  test.use({ hostOptions: { env: { WATTPRINT_FAKE_SMI_SPEED: '5' } } })
+
+  test('the dashboard says since when it is paused and resumes with a click; the paused time is a gap', async ({ page, host }) => {
+    const dashboard = new DashboardPage(page)
+    await dashboard.open(host.url)
+    await expect(dashboard.gpuCards).toHaveCount(1, { timeout: 15_000 })
+    const paused = await host.invoke<{ paused: { sinceMs: number } | null }>('recording:pause')
+    const sinceMs = paused.paused?.sinceMs ?? 0
+    const banner = page.getByTestId('paused-banner')
+    await expect(banner).toContainText('Recording paused since')
+    await expect(banner).toContainText('a gap in your history, not zero')
+    await screenshot(page, 'dashboard-paused')
+    await page.waitForTimeout(1500)
+    await page.getByTestId('resume-recording').click()
+    await expect(banner).toHaveCount(0)
+    await expect(page.getByTestId('live-total')).toContainText('Live', { timeout: 15_000 })
+    const resumedMs = host.now()
+    const gap = await host.invoke<{ samples: number; energyJ: number }>('report:range', { sinceMs: sinceMs + 1, untilMs: resumedMs - 200 })
+    expect(gap).toMatchObject({ samples: 0, energyJ: 0 })
+  })
+})

@@ -117,6 +117,50 @@ test.describe('the views, on four weeks of history', () => {
     await expectAccessible(page, 'what-if')
   })
 
+  test('Settings: budgets and notifications are off until set; a budget is added, checked and kept; About lists versions, data sets and licences', async ({
+    page,
+    host,
+  }) => {
+    await page.goto(`${host.url}#/settings`)
+    const notices = page.getByTestId('settings-notices')
+    await expect(notices.getByTestId('settings-budget')).toHaveCount(0)
+    await expect(page.getByTestId('settings-weekly')).not.toBeChecked()
+    await expect(page.getByTestId('settings-stuck-w')).toHaveValue('')
+    await page.getByTestId('budget-add').click()
+    const budget = notices.getByTestId('settings-budget')
+    await budget.getByTestId('budget-period').selectOption('week')
+    await budget.getByTestId('budget-metric').selectOption('cost')
+    // A cost budget without a price is never crossed: said beside it.
+    await expect(budget).toContainText('needs a price per kWh')
+    await budget.getByTestId('budget-limit').fill('-3')
+    await page.getByTestId('settings-save').click()
+    await expect(page.getByTestId('settings-error')).toContainText('budgets')
+    await budget.getByTestId('budget-limit').fill('2,5')
+    await page.getByTestId('settings-weekly').check()
+    await page.getByTestId('settings-stuck-w').fill('60')
+    await page.getByTestId('settings-save').click()
+    await expect(page.getByTestId('settings-saved')).toBeVisible()
+    expect(await host.invoke('settings:get')).toMatchObject({
+      budgets: [{ period: 'week', metric: 'cost', limit: 2.5 }],
+      weeklySummary: true,
+      stuckGpuAlertW: 60,
+    })
+    await expect(page.getByTestId('settings-notices')).toContainText('Notifications are shown by the desktop app')
+    await screenshot(page, 'view-settings-budgets')
+    await expectAccessible(page, 'settings with a budget')
+    await page.getByTestId('settings-about').click()
+    await expect(page.getByRole('heading', { name: 'About Wattprint', level: 1 })).toBeVisible()
+    await expect(page.getByTestId('about-version')).toContainText('MIT licence')
+    await expect(page.getByTestId('about-data-pack')).toContainText('Reference data pack 1.')
+    const sets = page.getByTestId('about-data-sets')
+    await expect(sets.getByRole('row').filter({ hasText: 'Ember' })).toContainText('CC BY-SA 4.0')
+    await expect(sets.getByRole('row').filter({ hasText: 'Demo trace' })).toContainText('Apache-2.0')
+    await page.getByTestId('about-software').locator('summary').click()
+    await expect(page.getByTestId('about-software').getByRole('row').filter({ hasText: 'echarts' })).toContainText('Apache-2.0')
+    await screenshot(page, 'view-about')
+    await expectAccessible(page, 'about')
+  })
+
   test('Settings apply without a restart: French, dark theme, and the numbers follow', async ({ page, host }) => {
     await page.goto(`${host.url}#/settings`)
     await page.getByTestId('settings-interval').fill('50')

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
-import { DEMO_TRACE, tempDir, useFakeNvidiaSmi, waitFor } from '../../test/helpers.ts'
+import { defined, DEMO_TRACE, tempDir, useFakeNvidiaSmi, waitFor } from '../../test/helpers.ts'
 import { invokeChannelNames } from '../contract/channels.ts'
 import { WattprintError } from '../contract/errors.ts'
 import type { Report } from '../contract/footprint.ts'
@@ -214,6 +214,30 @@ describe('devices, the whole PC and Wattprint’s own cost (issue 9)', () => {
     await dispatch(s, 'demo:start', {})
     await waitFor(() => s.telemetryStatus().demo, 'the demo')
     expect(await rejection(dispatch(s, 'settings:calibrate', { wallW: 300 }))).toMatchObject({ code: 'calibrate.no-live-power' })
+  })
+
+  it('pauses recording and resumes it: the paused time is a gap in the history, neither zero watts nor bridged', async () => {
+    const s = open()
+    await waitFor(() => s.telemetryStatus().latest.length > 0, 'a live reading')
+    const paused = (await dispatch(s, 'recording:pause', {})) as ReturnType<AppContext['telemetryStatus']>
+    const sinceMs = defined(paused.paused, 'paused').sinceMs
+    expect(paused.latest).toEqual([])
+    const before = s.reports.report(0, sinceMs + 1).samples
+    await new Promise((r) => setTimeout(r, 1200))
+    // Nothing was read meanwhile, and a second pause changes nothing.
+    expect(s.reports.report(0, Date.now()).samples).toBe(before)
+    expect(((await dispatch(s, 'recording:pause', {})) as typeof paused).paused?.sinceMs).toBe(sinceMs)
+    const resumedMs = Date.now()
+    expect(((await dispatch(s, 'recording:resume', {})) as typeof paused).paused).toBeNull()
+    await waitFor(() => s.reports.report(resumedMs, Date.now() + 1).samples > 2, 'readings after the resume')
+    const gap = s.reports.report(sinceMs + 1, resumedMs)
+    expect(gap.samples).toBe(0)
+    expect(gap.energyJ).toBe(0)
+    // The first interval after the resume starts at its first reading: none reaches back into the pause.
+    expect(s.reports.report(0, Date.now() + 1).energyJ).toBeCloseTo(
+      s.reports.report(0, sinceMs + 1).energyJ + s.reports.report(resumedMs, Date.now() + 1).energyJ,
+      6,
+    )
   })
 
   it('looks for sources again on request, and says what Wattprint itself costs', async () => {

@@ -22,6 +22,8 @@ import { MeasureService } from './services/measure.service.ts'
 import { ReportService } from './services/reports.service.ts'
 import { RetentionService } from './services/retention.service.ts'
 import { ImportService } from './services/imports.service.ts'
+import { NoticeService } from './services/notices.service.ts'
+import { NoticeLog } from '../store/notice-log.ts'
 import { defaultSettings, SettingsService } from './services/settings.service.ts'
 
 export type { SourceChoice }
@@ -51,6 +53,8 @@ export interface ContextOptions {
   demoSpeed?: number | undefined
   /** "Now" for today, recent readings and retention (tests pin it). */
   clock?: Clock
+  /** Budgets, the weekly summary and the stuck-GPU warning are checked (the desktop app, which can notify). */
+  notices?: boolean
   /**
    * A damaged Wattprint database (failing SQLite's quick_check) is moved aside and recording goes
    * on in a fresh file (the recording doors: desktop app, `serve`, `record`); otherwise it is refused.
@@ -75,6 +79,8 @@ export interface AppContext {
   readonly demo: DemoService
   readonly retention: RetentionService
   readonly imports: ImportService
+  /** Budgets crossed, the weekly summary, a GPU drawing power at 0 % use: for the desktop's notifications. */
+  readonly notices: NoticeService
   /** What happened to the database at start (a damaged file moved aside), for the user. */
   readonly storageNotes: readonly Message[]
   /** The telemetry the UI shows: the demo while it runs, else the live recording. */
@@ -120,12 +126,14 @@ export function createContext(options: ContextOptions): AppContext {
       self: selfCost.snapshot(),
       processes,
       idle: view.demo ? [] : idle.baselines(),
+      paused: recorder.status().paused,
     }
   }
   const wire = (sampler: Recorder): void => {
     sampler.onSamples((samples) => {
       const view = shown()
       if (view.sampler === sampler) bus.emit('telemetry:samples', { samples, demo: view.demo })
+      if (sampler === recorder.current && options.notices) notices.readings(samples, () => recorder.status().devices)
     })
     // The live recording's intervals feed the passive token tally (the demo's never do).
     sampler.onInterval((iv) => {
@@ -185,10 +193,12 @@ export function createContext(options: ContextOptions): AppContext {
   )
   const demoService = demo
   const retention = new RetentionService(store, settings, clock)
+  const notices = new NoticeService({ reports, settings, clock, log: new NoticeLog(db), flush: () => recorder.current.flush() })
   settings.onChange((next) => demoService.sampler?.setMaxGapS(next.maxGapS))
 
   let closed = false
   const stopRecording = async (): Promise<void> => {
+    notices.stop()
     retention.stop()
     selfCost.stop()
     inferenceWatch.stop()
@@ -211,6 +221,7 @@ export function createContext(options: ContextOptions): AppContext {
     demo: demoService,
     retention,
     imports: new ImportService(store, settings, clock),
+    notices,
     storageNotes,
     telemetryStatus,
     shownStore: () => (demoService.store ? { store: demoService.store, demo: true } : { store, demo: false }),
@@ -220,6 +231,7 @@ export function createContext(options: ContextOptions): AppContext {
       if (options.dbMode !== 'read') idle.start()
       if (options.dbMode !== 'read' && settings.get().watchLocalServers) inferenceWatch.start()
       if (options.dbMode !== 'read') retention.start()
+      if (options.dbMode !== 'read' && options.notices) notices.start()
     },
     stopRecording,
     close: async () => {

@@ -1,12 +1,16 @@
-import { app, type BrowserWindow, dialog, session } from 'electron'
+import { app, type BrowserWindow, dialog, session, shell } from 'electron'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createContext, type AppContext, type SourceChoice } from '../api/context.ts'
-import { formatText } from '../contract/messages.ts'
+import type { AppRoute } from '../contract/channels.ts'
+import { formatText, resolveLanguage } from '../contract/messages.ts'
 import { CONTENT_SECURITY_POLICY } from '../headless/csp.ts'
 import { defaultDbPath, userDataDir } from '../store/paths.ts'
+import { setAppMenu } from './app-menu.ts'
 import { HIDDEN_ARG, setLinuxAutostart, startsHidden } from './autostart.ts'
+import { say, type MenuAction, type Reader } from './desktop-text.ts'
 import { bindIpc } from './ipc.ts'
+import { bindNotifications } from './notifications.ts'
 import { createTray } from './tray.ts'
 import { createMainWindow } from './window.ts'
 
@@ -24,15 +28,30 @@ if (!app.requestSingleInstanceLock()) {
   let quitting = false
   let context: AppContext | null = null
 
-  const show = (): void => {
-    if (!window || window.isDestroyed()) window = createWindow()
+  /** The user's language and units for the tray, menus, notifications and dialogs (English until the settings are read). */
+  const reader = (): Reader => {
+    const s = context?.settings.get()
+    const locale = app.getLocale()
+    return {
+      language: resolveLanguage(s?.language ?? 'system', locale),
+      locale,
+      energyUnit: s?.energyUnit ?? 'auto',
+      massUnit: s?.massUnit ?? 'metric',
+      currency: s?.currency ?? 'EUR',
+    }
+  }
+
+  /** Shows the window (made again if it was closed), on `route` when given. */
+  const show = (route?: AppRoute): void => {
+    if (!window || window.isDestroyed()) window = createWindow(route)
+    else if (route) window.webContents.send('app:navigate', { route })
     if (window.isMinimized()) window.restore()
     window.show()
     window.focus()
   }
 
-  const createWindow = (): BrowserWindow => {
-    const win = createMainWindow(outDir, iconPath)
+  const createWindow = (route?: AppRoute): BrowserWindow => {
+    const win = createMainWindow({ outDir, iconPath, stateFile: join(app.getPath('userData'), 'window-state.json'), ...(route ? { route } : {}) })
     // Closing the window keeps recording in the tray; Quit in the tray menu ends it.
     win.on('close', (event) => {
       if (!quitting && (context?.settings.get().closeToTray ?? true)) {
@@ -43,7 +62,7 @@ if (!app.requestSingleInstanceLock()) {
     return win
   }
 
-  app.on('second-instance', show)
+  app.on('second-instance', () => show())
   app.on('before-quit', () => {
     quitting = true
   })
@@ -78,10 +97,12 @@ if (!app.requestSingleInstanceLock()) {
         locale: region ? `und-${region}` : app.getLocale(),
         // A damaged database is moved aside (the app says where) and recording goes on in a fresh file.
         recoverDamaged: true,
+        // Budgets, the weekly summary and the stuck-GPU warning become notifications here.
+        notices: true,
       })
     } catch (error) {
       // A database we must not touch (another program's, from a newer Wattprint, read-only): say so and leave it alone.
-      dialog.showErrorBox('Wattprint cannot open its database', error instanceof Error ? error.message : String(error))
+      dialog.showErrorBox(say(reader(), 'dialog.db-title'), error instanceof Error ? error.message : String(error))
       app.exit(1)
       return
     }
@@ -109,12 +130,27 @@ if (!app.requestSingleInstanceLock()) {
     ctx.settings.onChange(applyDesktopSettings)
     for (const note of ctx.storageNotes) console.warn(`wattprint: ${formatText('en', note)}`)
     bindIpc(ctx, () => window)
-    createTray(ctx, join(resourcesDir, 'icons'), {
-      show,
-      quit: () => {
-        quitting = true
-        app.quit()
-      },
+    const quit = (): void => {
+      quitting = true
+      app.quit()
+    }
+    const revealLogs = (): void => {
+      void shell.openPath(join(app.getPath('userData'), 'logs'))
+    }
+    createTray(ctx, join(resourcesDir, 'icons'), reader, { show, quit, revealLogs })
+    bindNotifications(ctx, reader, (route) => show(route))
+    const runMenu = (action: MenuAction): void => {
+      if (typeof action === 'object') show(action.go)
+      else if (action === 'about' || action === 'sources') show('/about')
+      else if (action === 'settings') show('/settings')
+      else if (action === 'close-window') window?.close()
+      else if (action === 'reveal-logs') revealLogs()
+      else quit()
+    }
+    setAppMenu(reader(), runMenu)
+    // The menus' words follow the language and units at once.
+    ctx.settings.onChange((next, before) => {
+      if (next.language !== before.language || next.energyUnit !== before.energyUnit || next.massUnit !== before.massUnit) setAppMenu(reader(), runMenu)
     })
     // Started at login (the autostart entry's --hidden, or macOS's login item): recording in the tray, no window.
     const hidden = startsHidden(process.argv) || (process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin)

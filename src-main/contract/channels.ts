@@ -44,15 +44,38 @@ export const AppInfoSchema = z.object({
 })
 export type AppInfo = z.infer<typeof AppInfoSchema>
 
+/** Version, data pack, the data sets with their licences, and the software shipped (the About view). */
+export const AboutSchema = z.object({
+  version: z.string(),
+  licence: z.string(),
+  host: z.enum(['electron', 'headless', 'cli']),
+  platform: z.string(),
+  arch: z.string(),
+  /** Runtime versions: Node always; Electron and Chromium in the desktop app. */
+  runtime: z.object({ node: z.string(), electron: z.string().nullable(), chrome: z.string().nullable() }),
+  dataPack: z.object({ version: z.string(), date: z.string(), origin: z.enum(['bundled', 'imported']) }),
+  dataSets: z.array(z.object({ name: z.string(), publisher: z.string(), url: z.string(), licence: z.string(), usedFor: z.string() })),
+  software: z.array(z.object({ name: z.string(), version: z.string(), licence: z.string() })),
+})
+export type About = z.infer<typeof AboutSchema>
+
+/** The app's views, which the desktop menus and tray can open. */
+export const APP_ROUTES = ['/', '/history', '/comparisons', '/what-if', '/models', '/devices', '/settings', '/about'] as const
+export type AppRoute = (typeof APP_ROUTES)[number]
+
 /**
  * Every request/response channel, named `domain:verb`. Requests are validated on the main side
  * before a handler runs; adding a channel means one entry here and one handler in `api/`.
  */
 export const invokeChannels = {
   'app:info': { request: Empty, response: AppInfoSchema },
+  'app:about': { request: Empty, response: AboutSchema },
   'telemetry:status': { request: Empty, response: TelemetryStatusSchema },
   /** Looks for sources again (a GPU plugged in or woken, a permission granted) and restarts recording. */
   'telemetry:reprobe': { request: Empty, response: TelemetryStatusSchema },
+  /** Stops recording until resumed (the paused time is a gap in the history, not zero). */
+  'recording:pause': { request: Empty, response: TelemetryStatusSchema },
+  'recording:resume': { request: Empty, response: TelemetryStatusSchema },
   'telemetry:recent': {
     request: z.strictObject({
       /** How far back, s (at most one hour: longer ranges come from the history rollups). */
@@ -166,6 +189,8 @@ export function maxRequestBytesOf(channel: string): number {
 export const pushChannels = {
   'telemetry:samples': z.object({ samples: z.array(SampleSchema), demo: z.boolean() }),
   'telemetry:status': TelemetryStatusSchema,
+  /** The desktop app's menu or tray opens a view. */
+  'app:navigate': z.object({ route: z.enum(APP_ROUTES) }),
   /** A running measurement's progress. */
   'models:progress': z.object({ step: z.enum(['warm-up', 'idle', 'prompt', 'done']), done: z.number().int(), total: z.number().int() }),
 } as const

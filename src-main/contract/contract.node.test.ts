@@ -13,7 +13,7 @@ describe('the contract', () => {
     expectTypeOf<WattprintApi['summary']['today']>().returns.toEqualTypeOf<Promise<Report>>()
     expectTypeOf<WattprintApi['telemetry']['status']>().returns.toEqualTypeOf<Promise<TelemetryStatus>>()
     expectTypeOf<WattprintApi['telemetry']['recent']>().parameter(0).toEqualTypeOf<{ windowS: number }>()
-    expectTypeOf<Parameters<WattprintApi['on']>[0]>().toEqualTypeOf<'telemetry:samples' | 'telemetry:status' | 'models:progress'>()
+    expectTypeOf<Parameters<WattprintApi['on']>[0]>().toEqualTypeOf<'telemetry:samples' | 'telemetry:status' | 'models:progress' | 'app:navigate'>()
     expectTypeOf<Sample['powerW']>().toEqualTypeOf<number | null>()
   })
 

@@ -34,6 +34,12 @@ export function formatMessage(language: Language, code: string, params: MessageP
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : whole))
 }
 
+/** The language of a setting: 'system' follows the OS's locale (French for any fr-*, else English). */
+export function resolveLanguage(setting: 'system' | Language, systemLocale: string): Language {
+  if (setting !== 'system') return setting
+  return systemLocale.toLowerCase().startsWith('fr') ? 'fr' : 'en'
+}
+
 export function formatText(language: Language, m: Message): string {
   return formatMessage(language, m.code, m.params)
 }

@@ -33,6 +33,14 @@ export const RestOfSystemFromSchema = z.discriminatedUnion('kind', [
 ])
 export type RestOfSystemFrom = z.infer<typeof RestOfSystemFromSchema>
 
+/** A spending limit on a calendar period (local time): energy in kWh, CO2e in kg, cost in the settings' currency. */
+export const BudgetSchema = z.strictObject({
+  period: z.enum(['day', 'week', 'month']),
+  metric: z.enum(['energy', 'co2e', 'cost']),
+  limit: z.number().positive().max(1e9),
+})
+export type Budget = z.infer<typeof BudgetSchema>
+
 /** User settings. Unknown keys are rejected so a typo never silently does nothing. */
 export const SettingsSchema = z.strictObject({
   /** Country whose grid average is used (ISO 3166-1 alpha-3). */
@@ -81,6 +89,12 @@ export const SettingsSchema = z.strictObject({
   gpuEmbodiedKg: z.number().min(1).max(10_000).nullable(),
   /** Look for local inference servers (Ollama, llama.cpp, vLLM on their usual loopback ports) and count their tokens, passively. */
   watchLocalServers: z.boolean(),
+  /** Desktop app: a notification when a period's use crosses one of these (once per crossing); none by default. */
+  budgets: z.array(BudgetSchema).max(9),
+  /** Desktop app: last week's totals as a notification on the first day of a week. */
+  weeklySummary: z.boolean(),
+  /** Desktop app: warn when a GPU draws more than this, W, at 0 % use for 10 minutes; null: off. */
+  stuckGpuAlertW: z.number().min(5).max(2000).nullable(),
 })
 export type Settings = z.infer<typeof SettingsSchema>
 

@@ -167,6 +167,8 @@ export const TelemetryStatusSchema = z.object({
   processes: z.array(GpuProcessSchema),
   /** Each device's idle power in use, and how it is known. */
   idle: z.array(IdleBaselineSchema),
+  /** Recording paused by the user, since when (the paused time is a gap in the history); null while recording. */
+  paused: z.object({ sinceMs: z.number() }).nullable(),
 })
 export type TelemetryStatus = z.infer<typeof TelemetryStatusSchema>
 

@@ -1,5 +1,5 @@
 import { createI18n, useI18n } from 'vue-i18n'
-import type { Message } from '../../src-main/contract/messages.ts'
+import { resolveLanguage as resolveFor, type Message } from '../../src-main/contract/messages.ts'
 import { messages } from './catalogue.ts'
 
 export type Language = 'en' | 'fr'
@@ -23,8 +23,7 @@ export function useMessages(): (m: Message | { code: string; params: Readonly<Re
 
 /** 'system' follows the browser's (or the OS's) language when we have it, else English. */
 export function resolveLanguage(setting: 'system' | Language): Language {
-  if (setting !== 'system') return setting
-  return navigator.language.toLowerCase().startsWith('fr') ? 'fr' : 'en'
+  return resolveFor(setting, navigator.language)
 }
 
 export function applyLanguage(setting: 'system' | Language): void {

@@ -80,6 +80,22 @@ export const useTelemetryStore = defineStore(STORE_IDS.telemetry, () => {
     await reload()
   }
 
+  /** Paused from the tray (or here): since when, ms; null while recording. */
+  const pausedSinceMs = computed(() => status.value?.paused?.sinceMs ?? null)
+
+  async function setPaused(on: boolean): Promise<void> {
+    busy.value = true
+    try {
+      const api = useBridge()
+      status.value = await (on ? api.recording.pause({}) : api.recording.resume({}))
+      error.value = null
+    } catch (e) {
+      error.value = toUiError(e)
+    } finally {
+      busy.value = false
+    }
+  }
+
   async function setDemo(on: boolean): Promise<void> {
     busy.value = true
     try {
@@ -93,5 +109,22 @@ export const useTelemetryStore = defineStore(STORE_IDS.telemetry, () => {
     }
   }
 
-  return { status, samples, error, busy, reprobing, demo, devices, live, latestByDevice, totalPowerW, start, reload, setDemo, reprobe }
+  return {
+    status,
+    samples,
+    error,
+    busy,
+    reprobing,
+    demo,
+    devices,
+    live,
+    latestByDevice,
+    totalPowerW,
+    pausedSinceMs,
+    start,
+    reload,
+    setDemo,
+    setPaused,
+    reprobe,
+  }
 })

@@ -8,14 +8,17 @@ const STUB = `
 const calls = globalThis.__electronCalls = []
 const record = (name) => (...args) => { calls.push([name, ...args]); return undefined }
 const ready = process.env.WATTPRINT_STUB_READY === '1'
+const paths = {}
 export const app = {
   isPackaged: false,
-  setPath: record('app.setPath'),
+  setPath: (name, path) => { calls.push(['app.setPath', name, path]); paths[name] = path },
   requestSingleInstanceLock: () => { calls.push(['app.requestSingleInstanceLock']); return true },
   on: record('app.on'),
   quit: record('app.quit'),
   exit: record('app.exit'),
   getAppPath: () => process.cwd(),
+  // What main set (userData: the per-user folder under the spec's XDG_CONFIG_HOME), never the repository.
+  getPath: (name) => { if (!paths[name]) throw new Error('stand-in: no path set for ' + name); return paths[name] },
   getVersion: () => '0.0.0-stub',
   getLocale: () => 'en-US',
   getLocaleCountryCode: () => 'US',
@@ -38,24 +41,42 @@ export class BrowserWindow {
   loadFile(file) { calls.push(['window.loadFile', file]); return Promise.resolve() }
   loadURL(url) { calls.push(['window.loadURL', url]); return Promise.resolve() }
   isDestroyed() { return false }
+  getNormalBounds() { return { x: 0, y: 0, width: 1200, height: 820 } }
+  isMaximized() { return false }
+  isFullScreen() { return false }
+  maximize() {}
   isMinimized() { return false }
   show() {}
   focus() {}
   restore() {}
   hide() {}
 }
-export const Menu = { buildFromTemplate: (template) => { calls.push(['Menu.buildFromTemplate', template.map((item) => item.label ?? item.type)]); return template } }
+export const Menu = {
+  buildFromTemplate: (template) => { calls.push(['Menu.buildFromTemplate', template.map((item) => item.label ?? item.type)]); return template },
+  setApplicationMenu: (menu) => calls.push(['Menu.setApplicationMenu', menu.map((item) => item.label)]),
+}
+export class Notification {
+  static isSupported() { return true }
+  constructor(options) { calls.push(['new Notification', options]) }
+  on() {}
+  show() {}
+}
+export const screen = {
+  getPrimaryDisplay: () => ({ workArea: { x: 0, y: 0, width: 1920, height: 1040 } }),
+  getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1040 } }],
+}
 export class Tray {
   constructor() { calls.push(['new Tray']) }
   setToolTip(text) { calls.push(['tray.setToolTip', text]) }
   setImage(image) { calls.push(['tray.setImage', image]) }
   setContextMenu() {}
   on(event) { calls.push(['tray.on', event]) }
+  destroy() {}
 }
 export const dialog = { showErrorBox: record('dialog.showErrorBox') }
 export const ipcMain = { handle: record('ipcMain.handle'), removeHandler: record('ipcMain.removeHandler') }
 export const nativeImage = { createFromPath: (path) => { calls.push(['nativeImage.createFromPath', path]); return { path } } }
-export const nativeTheme = { shouldUseDarkColors: false, on: record('nativeTheme.on') }
+export const nativeTheme = { shouldUseDarkColors: false, on: record('nativeTheme.on'), off: record('nativeTheme.off') }
 export const session = {
   defaultSession: {
     // Asks the handler installed for a camera request, and records the answer.
@@ -63,7 +84,7 @@ export const session = {
     webRequest: { onHeadersReceived: (handler) => handler({ responseHeaders: {} }, ({ responseHeaders }) => calls.push(['response headers', responseHeaders])) },
   },
 }
-export const shell = { openExternal: record('shell.openExternal') }
+export const shell = { openExternal: record('shell.openExternal'), openPath: record('shell.openPath') }
 setTimeout(() => { process.stdout.write(JSON.stringify(calls) + '\\n'); process.exit(0) }, ready ? 1500 : 300)
 `
 

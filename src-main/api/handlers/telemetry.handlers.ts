@@ -6,6 +6,14 @@ export const telemetryHandlers = {
     await ctx.recorder.reprobe()
     return ctx.telemetryStatus()
   },
+  'recording:pause': async (ctx) => {
+    await ctx.recorder.pause()
+    return ctx.telemetryStatus()
+  },
+  'recording:resume': async (ctx) => {
+    await ctx.recorder.resume()
+    return ctx.telemetryStatus()
+  },
   'telemetry:recent': (ctx, request) => {
     const sampler = ctx.demo.sampler
     const since = ctx.clock.nowMs() - request.windowS * 1000

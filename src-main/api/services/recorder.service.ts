@@ -53,6 +53,8 @@ export class RecorderService {
   private dropped: Dropped[] = []
   private running = false
   private generation = 0
+  /** Paused by the user (tray): since when; nothing is read until resumed, so the time shows as a gap. */
+  private pausedSinceMs: number | null = null
 
   private battery: { atMs: number; on: boolean } | null = null
 
@@ -69,7 +71,7 @@ export class RecorderService {
     this.recorder = this.makeRecorder([])
     options.settings.onChange(async (next, before) => {
       this.recorder.setMaxGapS(next.maxGapS)
-      if (next.sampleIntervalMs !== before.sampleIntervalMs && this.running) await this.restart()
+      if (next.sampleIntervalMs !== before.sampleIntervalMs && this.live()) await this.restart()
     })
   }
 
@@ -92,7 +94,37 @@ export class RecorderService {
     await this.recorder.stop()
   }
 
-  /** Called when what runs on the GPUs changed. */
+  /**
+   * Stops reading until resumed: the readings so far are written, and the next ones start a new
+   * interval, so the paused time is a gap in the history (not zero watts, not bridged).
+   */
+  async pause(): Promise<void> {
+    if (this.pausedSinceMs !== null) return
+    this.pausedSinceMs = this.options.clock.nowMs()
+    this.generation++
+    this.sampler?.stop()
+    this.sampler = null
+    await this.recorder.stop()
+    this.processListeners.forEach((listener) => listener())
+  }
+
+  async resume(): Promise<void> {
+    if (this.pausedSinceMs === null) return
+    this.pausedSinceMs = null
+    if (this.running) await this.restart()
+    this.processListeners.forEach((listener) => listener())
+  }
+
+  /** Since when recording is paused, ms; null while it records (or was never started). */
+  pausedSince(): number | null {
+    return this.pausedSinceMs
+  }
+
+  private live(): boolean {
+    return this.running && this.pausedSinceMs === null
+  }
+
+  /** Called when what runs on the GPUs changed, or recording was paused or resumed. */
   onProcesses(listener: () => void): () => void {
     this.processListeners.add(listener)
     return () => this.processListeners.delete(listener)
@@ -105,11 +137,12 @@ export class RecorderService {
 
   /** Probes the sources again (a GPU plugged in or woken, a driver loaded, a permission granted) and restarts. */
   async reprobe(): Promise<void> {
-    if (this.running) await this.restart()
+    if (this.live()) await this.restart()
   }
 
-  status(): Pick<TelemetryStatus, 'sources' | 'devices' | 'latest' | 'storage'> {
+  status(): Pick<TelemetryStatus, 'sources' | 'devices' | 'latest' | 'storage' | 'paused'> {
     const live = this.recorder.status()
+    const paused = this.pausedSinceMs === null ? null : { sinceMs: this.pausedSinceMs }
     const opened = new Map(live.sources.map((s) => [s.sourceId, { ...s, running: true }]))
     // Every registered source: the opened ones as they run, the others as the probe found them.
     const probed: SourceStatus[] = this.probes
@@ -128,7 +161,8 @@ export class RecorderService {
           precision: p.precision,
         }
       })
-    return { ...live, sources: [...opened.values(), ...probed] }
+    // Paused: the last readings are not "now".
+    return { ...live, latest: paused ? [] : live.latest, sources: [...opened.values(), ...probed], paused }
   }
 
   recent(windowS: number): Sample[] {

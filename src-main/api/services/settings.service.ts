@@ -28,6 +28,9 @@ export function defaultSettings(locale: string | undefined): Settings {
     embodiedLifetimeYears: null,
     gpuEmbodiedKg: null,
     watchLocalServers: true,
+    budgets: [],
+    weeklySummary: false,
+    stuckGpuAlertW: null,
   }
 }
 
