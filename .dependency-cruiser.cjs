@@ -82,6 +82,21 @@ module.exports = {
       to: { path: '^src-main/(api|app|headless)/' },
     },
     {
+      name: 'logging-serves-the-doors',
+      comment: 'logging/ is what the three doors share to write their logs: it knows none of them, and the layers below never log through it.',
+      severity: 'error',
+      from: { path: '^src-main/logging/' },
+      to: { path: '^src-main/(app|headless)/' },
+    },
+    {
+      name: 'only-doors-log',
+      comment:
+        'The doors (app, headless) log what the layers below tell them (the push bus, results); core, contract, store, telemetry, recording and api do not import logging/.',
+      severity: 'error',
+      from: { path: '^src-main/(core|contract|store|telemetry|recording|api)/' },
+      to: { path: '^src-main/logging/' },
+    },
+    {
       name: 'no-circular',
       comment: 'A cycle makes two modules one; split what they share.',
       severity: 'error',

@@ -21,5 +21,7 @@ export function isolatedMachineEnv(): Record<string, string> {
     WATTPRINT_ROCM_SMI: '/nonexistent/rocm-smi',
     WATTPRINT_POWERMETRICS: '/nonexistent/powermetrics',
     WATTPRINT_MACMON: '/nonexistent/macmon',
+    // Logs of the apps under test go to a scratch folder, never the developer's own.
+    WATTPRINT_LOG_DIR: join(tmpdir(), 'wattprint-test-logs'),
   }
 }

@@ -3,7 +3,8 @@ import { execFile } from 'node:child_process'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { DatabaseSync } from 'node:sqlite'
 import { isolatedMachineEnv } from '../../test/isolated-machine.ts'
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -12,7 +13,12 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 // stand-in `electron` module, so a bad import (a JSON file, a package that cannot be bundled)
 // fails here and not on a user's first start.
 /** Runs the built main bundle under the stand-in `electron`; the calls it made, in order. */
-async function startUnderStandIn(options: { ready: boolean; argv?: string[]; config: string }): Promise<[string, ...unknown[]][]> {
+async function startUnderStandIn(options: {
+  ready: boolean
+  argv?: string[]
+  config: string
+  env?: Record<string, string>
+}): Promise<[string, ...unknown[]][]> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
     ['--import', join(REPO_ROOT, 'e2e', 'electron', 'stub', 'electron-stub.mjs'), join(REPO_ROOT, 'out', 'main', 'main.js'), ...(options.argv ?? [])],
@@ -23,6 +29,7 @@ async function startUnderStandIn(options: { ready: boolean; argv?: string[]; con
         ...isolatedMachineEnv(),
         XDG_CONFIG_HOME: join(REPO_ROOT, 'test-results', options.config),
         WATTPRINT_STUB_READY: options.ready ? '1' : '0',
+        ...options.env,
       },
     },
   )
@@ -81,4 +88,42 @@ test('started at login (--hidden): recording in the tray, no window', async () =
   const calls = await startUnderStandIn({ ready: true, argv: ['--hidden'], config: 'electron-stub-hidden' })
   expect(calls.filter((c) => c[0] === 'new Tray')).toHaveLength(1)
   expect(calls.filter((c) => c[0] === 'new BrowserWindow')).toHaveLength(0)
+})
+
+test('quitting from the tray writes the last readings and the log, then exits', async () => {
+  const dir = join(REPO_ROOT, 'test-results', 'electron-stub-quit')
+  rmSync(dir, { recursive: true, force: true })
+  mkdirSync(dir, { recursive: true })
+  const db = join(dir, 'wattprint.db')
+  const logs = join(dir, 'logs')
+  const calls = await startUnderStandIn({
+    ready: true,
+    config: 'electron-stub-quit',
+    env: {
+      // The demo trace replayed as if live, at its own pace (a reading every 100 ms).
+      WATTPRINT_SOURCE: `replay:${join(REPO_ROOT, 'resources', 'demo', 'qwen3-asr-burst.nvidia-smi.csv')}`,
+      WATTPRINT_DB: db,
+      WATTPRINT_LOG_DIR: logs,
+      WATTPRINT_STUB_QUIT_MS: '1500',
+      // Nothing is written on the way: only the quit can have written the readings.
+      WATTPRINT_FLUSH_MS: '600000',
+    },
+  })
+  const names = calls.map((c) => c[0])
+  // will-quit is held until the recording is closed, then the app exits with 0.
+  expect(calls.find((c) => c[0] === 'will-quit prevented')?.[1]).toBe(true)
+  expect(calls.find((c) => c[0] === 'app.exit')?.[1]).toBe(0)
+  expect(names).not.toContain('stand-in: never exited')
+  // The readings of the last second are in the database: nothing was pending at exit.
+  const database = new DatabaseSync(db, { readOnly: true })
+  const readings = database.prepare('SELECT COUNT(*) AS n FROM readings').get() as { n: number }
+  database.close()
+  expect(readings.n).toBeGreaterThan(0)
+  const { stdout } = await promisify(execFile)(process.execPath, [join(REPO_ROOT, 'bin', 'wattprint.js'), 'report', '--db', db, '--json'], {
+    env: { ...process.env, ...isolatedMachineEnv(), WATTPRINT_LOG_DIR: logs },
+  })
+  expect((JSON.parse(stdout) as { samples: number }).samples).toBeGreaterThan(8)
+  const log = readFileSync(join(logs, 'app.log'), 'utf8')
+  expect(log).toMatch(/start Wattprint .* \(app\)/)
+  expect(log.trim().split('\n').at(-1)).toMatch(/\] stop$/)
 })

@@ -1,7 +1,8 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
 import { asWattprintError, dispatch } from '../api/dispatch.ts'
 import type { AppContext } from '../api/context.ts'
-import { invokeChannelNames } from '../contract/channels.ts'
+import { logAppImport } from './log.ts'
+import { invokeChannelNames, type ResponseOf } from '../contract/channels.ts'
 import { WattprintError, type ErrorBody } from '../contract/errors.ts'
 
 /** What every IPC reply looks like, so the renderer gets our error (code, params), not Electron's wrapper. */
@@ -26,7 +27,9 @@ export function bindIpc(context: AppContext, window: () => BrowserWindow | null)
     ipcMain.handle(channel, async (event, request: unknown): Promise<IpcEnvelope> => {
       if (!trusted(event)) return { ok: false, ...new WattprintError('unauthorized', 'ipc.untrusted').toBody() }
       try {
-        return { ok: true, result: await dispatch(context, channel, request) }
+        const result = await dispatch(context, channel, request)
+        if (channel === 'history:import') logAppImport(result as ResponseOf<'history:import'>)
+        return { ok: true, result }
       } catch (error) {
         return { ok: false, ...asWattprintError(error).toBody() }
       }

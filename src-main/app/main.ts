@@ -3,13 +3,14 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createContext, type AppContext, type SourceChoice } from '../api/context.ts'
 import type { AppRoute } from '../contract/channels.ts'
-import { formatText, resolveLanguage } from '../contract/messages.ts'
+import { resolveLanguage } from '../contract/messages.ts'
 import { CONTENT_SECURITY_POLICY } from '../headless/csp.ts'
 import { defaultDbPath, userDataDir } from '../store/paths.ts'
 import { setAppMenu } from './app-menu.ts'
 import { HIDDEN_ARG, setLinuxAutostart, startsHidden } from './autostart.ts'
 import { say, type MenuAction, type Reader } from './desktop-text.ts'
 import { bindIpc } from './ipc.ts'
+import { appLog, logAppError, logFolderPath, startAppLog } from './log.ts'
 import { bindNotifications } from './notifications.ts'
 import { createTray } from './tray.ts'
 import { createMainWindow } from './window.ts'
@@ -97,17 +98,22 @@ if (!app.requestSingleInstanceLock()) {
         locale: region ? `und-${region}` : app.getLocale(),
         // A damaged database is moved aside (the app says where) and recording goes on in a fresh file.
         recoverDamaged: true,
+        // As for the CLI: how often readings are written (default every second; kill -9 loses at most that).
+        ...(process.env.WATTPRINT_FLUSH_MS ? { flushIntervalMs: Number(process.env.WATTPRINT_FLUSH_MS) } : {}),
         // Budgets, the weekly summary and the stuck-GPU warning become notifications here.
         notices: true,
       })
     } catch (error) {
       // A database we must not touch (another program's, from a newer Wattprint, read-only): say so and leave it alone.
+      logAppError('cannot open the database', error)
       dialog.showErrorBox(say(reader(), 'dialog.db-title'), error instanceof Error ? error.message : String(error))
       app.exit(1)
       return
     }
     const ctx = context
     ctx.start()
+    // Start line, storage notes, each source's transitions, uncaught errors; the stop line on quit.
+    startAppLog(ctx)
     const applyDesktopSettings = (s: { startAtLogin: boolean }): void => {
       // Electron has no login-item API on Linux: an XDG autostart entry there. Started at login, the window stays closed.
       if (process.platform !== 'linux') {
@@ -121,21 +127,20 @@ if (!app.requestSingleInstanceLock()) {
           args: app.isPackaged ? [] : [app.getAppPath()],
           icon: iconPath,
         })
-        if (result.action === 'not-ours') console.warn(`wattprint: ${result.path} was not written by Wattprint: start at login is left as that file says`)
+        if (result.action === 'not-ours') appLog().warn(`${result.path} was not written by Wattprint: start at login is left as that file says`)
       } catch (error) {
-        console.warn(`wattprint: start at login could not be set: ${error instanceof Error ? error.message : String(error)}`)
+        appLog().warn(`start at login could not be set: ${error instanceof Error ? error.message : String(error)}`)
       }
     }
     applyDesktopSettings(ctx.settings.get())
     ctx.settings.onChange(applyDesktopSettings)
-    for (const note of ctx.storageNotes) console.warn(`wattprint: ${formatText('en', note)}`)
     bindIpc(ctx, () => window)
     const quit = (): void => {
       quitting = true
       app.quit()
     }
     const revealLogs = (): void => {
-      void shell.openPath(join(app.getPath('userData'), 'logs'))
+      void shell.openPath(logFolderPath())
     }
     createTray(ctx, join(resourcesDir, 'icons'), reader, { show, quit, revealLogs })
     bindNotifications(ctx, reader, (route) => show(route))

@@ -1,5 +1,6 @@
 import { BrowserWindow, screen, shell } from 'electron'
 import { join } from 'node:path'
+import { appLog } from './log.ts'
 import { loadWindowState, MIN_SIZE, placeWindow, saveWindowState } from './window-state.ts'
 
 /** Moves and resizes are saved once they settle, not on every pixel. */
@@ -77,7 +78,7 @@ function trackState(win: BrowserWindow, file: string): void {
       })
     } catch (error) {
       // A full disk or a read-only folder costs the window's place, nothing else.
-      console.warn(`wattprint: window place not saved: ${error instanceof Error ? error.message : String(error)}`)
+      appLog().warn(`window place not saved: ${error instanceof Error ? error.message : String(error)}`)
     }
   }
   const later = (): void => {

@@ -3,7 +3,7 @@ import { Command, CommanderError, Option } from 'commander'
 import type { z } from 'zod'
 import { createContext, type AppContext } from '../api/context.ts'
 import { asWattprintError, dispatch } from '../api/dispatch.ts'
-import { invokeChannels } from '../contract/channels.ts'
+import { invokeChannels, type ResponseOf } from '../contract/channels.ts'
 import { badInput, EXIT_CODE_OF, WattprintError } from '../contract/errors.ts'
 import { formatMessage } from '../contract/messages.ts'
 import { defaultDbPath } from '../store/paths.ts'
@@ -11,6 +11,10 @@ import { CHANNEL_COMMANDS, GROUP_SUMMARIES, GROUPS, type ChannelCommand, type Db
 import { describeForCli, flagsOf, parseFlagValue, type FlagSpec } from './cli/flags.ts'
 import { readVersion, runDoctor, runMeasureModel, runProbe, runRecord, runServe, type CliIo } from './cli/local.ts'
 import { clockFromEnv } from './env-clock.ts'
+import { runLogs } from './cli/logs.ts'
+import { nodeLog, startNodeLog, stopNodeLog } from './log.ts'
+import { logImport } from '../logging/session.ts'
+import { LOG_DOORS, type LogDoor } from '../logging/log-config.ts'
 import { terminalSafe } from '../core/text.ts'
 
 const DATES_NOTE = 'Dates and times are ISO 8601; a date alone (2026-11-01) means local midnight, as everywhere in Wattprint.'
@@ -134,12 +138,38 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       exitCode = runDoctor({ ...opts, db: opts.db ?? defaultDbPath() }, io)
     })
 
+  program
+    .command('logs')
+    .description("Where the logs are: the folder and each door's current file (app, host = serve, cli); --tail N prints their last lines")
+    .option('--tail <N>', 'print the last N lines of each file')
+    .addOption(new Option('--door <DOOR>', 'only this one').choices(LOG_DOORS))
+    .option('--json', 'print JSON')
+    .action((opts: { tail?: string; door?: LogDoor; json?: boolean }) => {
+      exitCode = runLogs(opts, io)
+    })
+
+  // Every command that runs writes a start and a stop line; `logs` only reads, help writes nothing.
+  program.hook('preAction', (_program, action) => {
+    const path: string[] = []
+    for (let c: Command | null = action; c && c !== program; c = c.parent) path.unshift(c.name())
+    if (path.length === 0 || path[0] === 'logs' || action.commands.length > 0) return
+    const hasDb = action.options.some((o) => o.long === '--db')
+    const db = action.opts<{ db?: unknown }>().db
+    startNodeLog({
+      door: path[0] === 'serve' ? 'host' : 'cli',
+      version: readVersion(),
+      command: path.join(' '),
+      dbPath: typeof db === 'string' ? db : hasDb ? defaultDbPath() : null,
+    })
+  })
+
   try {
     await program.parseAsync([...argv], { from: 'user' })
-    return exitCode
   } catch (error) {
-    return reportError(error, flagsInUse, io)
+    exitCode = reportError(error, flagsInUse, io)
   }
+  stopNodeLog(exitCode)
+  return exitCode
 }
 
 async function runChannelCommand(
@@ -157,6 +187,7 @@ async function runChannelCommand(
   const ctx = openContext(spec.db, typeof opts.db === 'string' ? opts.db : defaultDbPath(), io)
   try {
     const response = await dispatch(ctx, spec.channel, request)
+    if (spec.channel === 'history:import') logImport(nodeLog(), response as ResponseOf<'history:import'>)
     const printed = spec.output(response as never, ctx)
     io.out(opts.json ? JSON.stringify(printed.json, null, 2) : printed.text)
     return 0
@@ -188,7 +219,10 @@ function reportError(error: unknown, flags: readonly FlagSpec[] | 'options', io:
     return 2
   }
   const domain = asWattprintError(error)
-  io.err(terminalSafe(`wattprint: ${domain instanceof WattprintError ? describeForCli(domain, flags) : String(error)}`))
+  const text = domain instanceof WattprintError ? describeForCli(domain, flags) : String(error)
+  io.err(terminalSafe(`wattprint: ${text}`))
+  // A failure while working is worth finding later; bad input is only the stop line's exit code 2.
+  if (EXIT_CODE_OF[domain.kind] === 1) nodeLog().error(`failed: ${text}${error instanceof Error && error.stack ? `\n${error.stack}` : ''}`)
   if (process.env.WATTPRINT_DEBUG && error instanceof Error) io.err(error.stack ?? '')
   return EXIT_CODE_OF[domain.kind]
 }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import type { Duplex } from 'node:stream'
 import { asWattprintError, dispatch } from '../api/dispatch.ts'
 import type { AppContext } from '../api/context.ts'
-import { maxRequestBytesOf } from '../contract/channels.ts'
+import { maxRequestBytesOf, type ResponseOf } from '../contract/channels.ts'
 import { HTTP_STATUS_OF, WattprintError } from '../contract/errors.ts'
 import { EventClients } from './event-clients.ts'
 import {
@@ -22,6 +22,8 @@ import {
   sendJson,
 } from './http-guard.ts'
 import { serveStatic } from './static-files.ts'
+import type { LogLines } from '../logging/file-log.ts'
+import { logImport } from '../logging/session.ts'
 
 export interface HeadlessServerOptions {
   context: AppContext
@@ -32,6 +34,8 @@ export interface HeadlessServerOptions {
   token?: string
   /** Bytes an event-stream client may leave unread before it is dropped (default 1 MiB). */
   maxUnreadEventBytes?: number
+  /** Where imports are logged (the host's log). */
+  log?: LogLines
 }
 
 export interface HeadlessServer {
@@ -77,7 +81,9 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
         requireJson(req)
         const channel = pathname.slice('/api/invoke/'.length)
         const request = await readJsonBody(req, maxRequestBytesOf(channel), channel)
-        sendJson(res, 200, { result: await dispatch(options.context, channel, request) })
+        const result = await dispatch(options.context, channel, request)
+        if (channel === 'history:import' && options.log) logImport(options.log, result as ResponseOf<'history:import'>)
+        sendJson(res, 200, { result })
         return
       }
       if (pathname !== '/api/events') throw new HttpRefusal(404, 'not-found', 'http.no-such-path')

@@ -9,13 +9,28 @@ const calls = globalThis.__electronCalls = []
 const record = (name) => (...args) => { calls.push([name, ...args]); return undefined }
 const ready = process.env.WATTPRINT_STUB_READY === '1'
 const paths = {}
+const handlers = {}
+let quitting = false
+const finish = () => { process.stdout.write(JSON.stringify(calls) + '\\n'); process.exit(0) }
+// WATTPRINT_STUB_QUIT_MS: the user quits (the tray's Quit) this long after start; before-quit, then will-quit.
+const quitMs = Number(process.env.WATTPRINT_STUB_QUIT_MS ?? '0')
+if (ready && quitMs > 0) setTimeout(() => {
+  quitting = true
+  for (const h of handlers['before-quit'] ?? []) h({ preventDefault() {} })
+  let prevented = false
+  for (const h of handlers['will-quit'] ?? []) h({ preventDefault() { prevented = true } })
+  calls.push(['will-quit prevented', prevented])
+  if (!prevented) finish()
+}, quitMs)
 export const app = {
   isPackaged: false,
   setPath: (name, path) => { calls.push(['app.setPath', name, path]); paths[name] = path },
   requestSingleInstanceLock: () => { calls.push(['app.requestSingleInstanceLock']); return true },
-  on: record('app.on'),
+  on: (event, handler) => { calls.push(['app.on', event]); (handlers[event] ??= []).push(handler) },
+  once: (event, handler) => { calls.push(['app.once', event]); (handlers[event] ??= []).push(handler) },
   quit: record('app.quit'),
-  exit: record('app.exit'),
+  // Quitting ends the run: what main wrote by then is what a real quit leaves.
+  exit: (code) => { calls.push(['app.exit', code]); if (quitting) finish() },
   getAppPath: () => process.cwd(),
   // What main set (userData: the per-user folder under the spec's XDG_CONFIG_HOME), never the repository.
   getPath: (name) => { if (!paths[name]) throw new Error('stand-in: no path set for ' + name); return paths[name] },
@@ -85,7 +100,8 @@ export const session = {
   },
 }
 export const shell = { openExternal: record('shell.openExternal'), openPath: record('shell.openPath') }
-setTimeout(() => { process.stdout.write(JSON.stringify(calls) + '\\n'); process.exit(0) }, ready ? 1500 : 300)
+if (quitMs === 0) setTimeout(finish, ready ? 1500 : 300)
+else setTimeout(() => { calls.push(['stand-in: never exited']); finish() }, quitMs + 10000)
 `
 
 registerHooks({

@@ -16,6 +16,8 @@ import { probeReport } from '../../telemetry/probe-report.ts'
 import { SOURCE_ORDER, SOURCES } from '../../telemetry/registry.ts'
 import { probeOutput } from './output.ts'
 import { startHeadlessServer } from '../server.ts'
+import { addLogSecret, nodeLog } from '../log.ts'
+import { logContext } from '../../logging/session.ts'
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 export const DEMO_TRACE = join(PACKAGE_ROOT, 'resources', 'demo', 'qwen3-asr-burst.nvidia-smi.csv')
@@ -66,6 +68,7 @@ function recordingContext(values: { db: string; source?: string | undefined; sam
     ...(values.sampleIntervalMs ? { sampleIntervalMs: values.sampleIntervalMs } : {}),
   })
   for (const note of ctx.storageNotes) io.err(`wattprint: ${formatText('en', note)}`)
+  logContext(nodeLog(), ctx)
   return ctx
 }
 
@@ -230,12 +233,20 @@ export async function runServe(values: { db: string; source?: string | undefined
   const staticDir = existsSync(join(RENDERER_DIR, 'index.html')) ? RENDERER_DIR : null
   let server
   try {
-    server = await startHeadlessServer({ context: ctx, port, staticDir, ...(process.env.WATTPRINT_TOKEN ? { token: process.env.WATTPRINT_TOKEN } : {}) })
+    server = await startHeadlessServer({
+      context: ctx,
+      port,
+      staticDir,
+      log: nodeLog(),
+      ...(process.env.WATTPRINT_TOKEN ? { token: process.env.WATTPRINT_TOKEN } : {}),
+    })
   } catch (error) {
     await ctx.close()
     throw badInput('cli.cannot-listen', { port, detail: (error as NodeJS.ErrnoException).code ?? String(error) }, 'port')
   }
   io.out(server.url)
+  addLogSecret(server.token)
+  nodeLog().info(`listening on http://127.0.0.1:${server.port}/ (the token is not logged)${staticDir ? '' : ', API only'}`)
   if (!staticDir) io.err(`note: ${RENDERER_DIR} is not built, so only the API is served (run npm run build:renderer)`)
   await waitForStop(null)
   await server.close()
