@@ -256,3 +256,31 @@ describe('the application menu', () => {
     expect(edit.filter((i) => i.role).map((i) => i.role)).toEqual(['undo', 'redo', 'cut', 'copy', 'paste', 'selectAll'])
   })
 })
+
+describe('the Prometheus setting of the desktop app', () => {
+  it('serves /metrics on the port set, moves with it, and stops when it is cleared', async () => {
+    const { bindMetricsSetting } = await import('./metrics-setting.ts')
+    const ctx = createContext({ dbPath: join(tempDir(), 'metrics.db'), host: 'electron', version: 'test', locale: 'fr-FR' })
+    contexts.push(ctx)
+    const warnings: string[] = []
+    const stop = bindMetricsSetting(ctx, (line) => warnings.push(line))
+    const ports = [40000 + Math.floor(Math.random() * 10000), 50000 + Math.floor(Math.random() * 10000)]
+    const up = async (port: number): Promise<boolean> => {
+      try {
+        return (await fetch(`http://127.0.0.1:${port}/metrics`)).ok
+      } catch {
+        return false
+      }
+    }
+    expect(await up(defined(ports[0], 'port'))).toBe(false)
+    await dispatch(ctx, 'settings:update', { metricsPort: ports[0] })
+    await expect.poll(() => up(defined(ports[0], 'port'))).toBe(true)
+    await dispatch(ctx, 'settings:update', { metricsPort: ports[1] })
+    await expect.poll(() => up(defined(ports[1], 'port'))).toBe(true)
+    expect(await up(defined(ports[0], 'port'))).toBe(false)
+    await dispatch(ctx, 'settings:update', { metricsPort: null })
+    await expect.poll(() => up(defined(ports[1], 'port'))).toBe(false)
+    await stop()
+    expect(warnings).toEqual([])
+  })
+})

@@ -10,6 +10,7 @@ import { setAppMenu } from './app-menu.ts'
 import { HIDDEN_ARG, setLinuxAutostart, startsHidden } from './autostart.ts'
 import { say, type MenuAction, type Reader } from './desktop-text.ts'
 import { bindIpc } from './ipc.ts'
+import { bindMetricsSetting } from './metrics-setting.ts'
 import { appLog, logAppError, logFolderPath, startAppLog } from './log.ts'
 import { bindNotifications } from './notifications.ts'
 import { createTray } from './tray.ts'
@@ -153,6 +154,7 @@ if (!app.requestSingleInstanceLock()) {
       else quit()
     }
     setAppMenu(reader(), runMenu)
+    bindMetricsSetting(ctx, (line) => appLog().warn(line))
     // The menus' words follow the language and units at once.
     ctx.settings.onChange((next, before) => {
       if (next.language !== before.language || next.energyUnit !== before.energyUnit || next.massUnit !== before.massUnit) setAppMenu(reader(), runMenu)

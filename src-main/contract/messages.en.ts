@@ -266,6 +266,7 @@ export const MESSAGES_EN = {
   'cli.one-of': 'give {a} or {b}, not both',
   'cli.bad-source': '"{value}" is not auto, nvidia-smi or replay:FILE',
   'cli.cannot-listen': 'cannot listen on 127.0.0.1:{port}: {detail}',
+  'cli.cannot-listen-on': 'cannot listen on {address}: {detail}',
   'cli.bad-clock': '{name}: "{value}" is not {what}',
   'cli.no-grid': 'no grid figure for "{value}" (use an ISO 3166-1 alpha-3 code such as FRA, or WORLD)',
   'cli.readings-not-written': '{lost} readings could not be written to {path} ({detail}); the {written} written before are intact',
@@ -344,6 +345,12 @@ export const MESSAGES_EN = {
   'notify.stuck-body':
     'More than {threshold} W at 0 % use for {minutes} minutes (now {power}): a stuck process, a miner or a game left open? Devices shows what runs on it.',
   'dialog.db-title': 'Wattprint cannot open its database',
+
+  // Prometheus metrics and the fleet.
+  'metrics.bad-bind': '"{bind}" is not an IP address to listen on (127.0.0.1, or 0.0.0.0 for every interface)',
+  'metrics.needs-token':
+    'metrics on {bind} could be read from other machines: give a token of at least {min} characters (--metrics-token-file FILE or WATTPRINT_METRICS_TOKEN), which Prometheus sends as a Bearer token',
+  'metrics.bad-token': 'the metrics token must be 16 to 200 letters, digits, _ or - (e.g. the output of openssl rand -hex 24)',
 } as const
 
 export type MessageCode = keyof typeof MESSAGES_EN

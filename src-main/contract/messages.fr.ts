@@ -266,6 +266,7 @@ export const MESSAGES_FR: Readonly<Record<MessageCode, string>> = {
   'cli.one-of': 'donnez {a} ou {b}, pas les deux',
   'cli.bad-source': '« {value} » n’est ni auto, ni nvidia-smi, ni replay:FICHIER',
   'cli.cannot-listen': 'impossible d’écouter sur 127.0.0.1:{port} : {detail}',
+  'cli.cannot-listen-on': 'impossible d’écouter sur {address} : {detail}',
   'cli.bad-clock': '{name} : « {value} » n’est pas {what}',
   'cli.no-grid': 'pas de chiffre de réseau pour « {value} » (utilisez un code ISO 3166-1 alpha-3 comme FRA, ou WORLD)',
   'cli.readings-not-written': '{lost} mesures n’ont pas pu être écrites dans {path} ({detail}) ; les {written} écrites avant sont intactes',
@@ -342,4 +343,9 @@ export const MESSAGES_FR: Readonly<Record<MessageCode, string>> = {
   'notify.stuck-body':
     'Plus de {threshold} W à 0 % d’utilisation depuis {minutes} minutes (maintenant {power}) : un processus bloqué, un mineur, un jeu resté ouvert ? Appareils montre ce qui tourne dessus.',
   'dialog.db-title': 'Wattprint ne peut pas ouvrir sa base de données',
+
+  'metrics.bad-bind': '« {bind} » n’est pas une adresse IP d’écoute (127.0.0.1, ou 0.0.0.0 pour toutes les interfaces)',
+  'metrics.needs-token':
+    'des métriques sur {bind} seraient lisibles depuis d’autres machines : donnez un jeton d’au moins {min} caractères (--metrics-token-file FICHIER ou WATTPRINT_METRICS_TOKEN), que Prometheus envoie comme jeton Bearer',
+  'metrics.bad-token': 'le jeton des métriques doit compter 16 à 200 lettres, chiffres, _ ou - (par exemple la sortie de openssl rand -hex 24)',
 }

@@ -6,6 +6,7 @@ import { asWattprintError, dispatch } from '../api/dispatch.ts'
 import { invokeChannels, type ResponseOf } from '../contract/channels.ts'
 import { badInput, EXIT_CODE_OF, WattprintError } from '../contract/errors.ts'
 import { formatMessage } from '../contract/messages.ts'
+import { DEFAULT_METRICS_PORT } from './metrics-server.ts'
 import { defaultDbPath } from '../store/paths.ts'
 import { CHANNEL_COMMANDS, GROUP_SUMMARIES, GROUPS, type ChannelCommand, type DbNeed } from './cli/commands.ts'
 import { describeForCli, flagsOf, parseFlagValue, type FlagSpec } from './cli/flags.ts'
@@ -99,9 +100,26 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .option('--db <DB>', 'the database file')
     .option('--source <SOURCE>', 'auto (default), nvidia-smi, or replay:FILE')
     .option('--port <N>', 'port on 127.0.0.1 (default: a free one)')
-    .action(async (opts: { db?: string; source?: string; port?: string }) => {
-      exitCode = await runServe({ ...opts, db: opts.db ?? defaultDbPath() }, io)
-    })
+    .option('--metrics', `also serve Prometheus metrics at http://127.0.0.1:${DEFAULT_METRICS_PORT}/metrics (read-only; no token on loopback)`)
+    .option('--metrics-port <N>', `the metrics port (default ${DEFAULT_METRICS_PORT}; 0: a free one)`)
+    .option(
+      '--metrics-bind <ADDR>',
+      'listen for scrapers on another address, e.g. 0.0.0.0. WARNING: other machines can then read your power, energy, app names and costs; a token is required (--metrics-token-file)',
+    )
+    .option('--metrics-token-file <FILE>', 'a file holding the token scrapers must send as Authorization: Bearer (or set WATTPRINT_METRICS_TOKEN)')
+    .action(
+      async (opts: {
+        db?: string
+        source?: string
+        port?: string
+        metrics?: boolean
+        metricsPort?: string
+        metricsBind?: string
+        metricsTokenFile?: string
+      }) => {
+        exitCode = await runServe({ ...opts, db: opts.db ?? defaultDbPath() }, io)
+      },
+    )
   program
     .command('measure-model')
     .description('Measure a local model: the fixed prompt set, energy above idle per response and per 1,000 output tokens (stored)')

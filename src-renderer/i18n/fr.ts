@@ -222,7 +222,9 @@ export const fr: Messages = {
     off: 'désactivé',
     noticesDesktop: 'Les notifications sont affichées par l’application de bureau ; cette page est servie par l’hôte sans interface.',
     about: 'À propos de Wattprint : version, sources des données et licences',
-    desktopOnly: "Ces deux réglages s'appliquent dans l'application de bureau ; cette page est servie par l'hôte sans interface.",
+    metricsPort:
+      'Métriques Prometheus sur http://127.0.0.1:PORT/metrics (ce port ; vide : désactivé ; boucle locale seulement, voir wattprint serve --metrics pour plus)',
+    desktopOnly: "Ces réglages s'appliquent dans l'application de bureau ; cette page est servie par l'hôte sans interface.",
     startAtLogin: 'Lancer Wattprint à l’ouverture de session (dans la zone de notification)',
     closeToTray: 'Fermer la fenêtre continue l’enregistrement dans la zone de notification',
     idle: 'Puissance au repos par GPU (W)',

@@ -51,6 +51,18 @@ export class ReportService {
     return buildReport(totals, sinceMs, untilMs, settings, options.demo ?? false, this.dataPacks.pack(), extras)
   }
 
+  /** Energy per device and app over a period, J (the app rollups; the metrics' per-app counters). */
+  appEnergyByDevice(sinceMs: number, untilMs: number): { deviceId: string; app: string; energyJ: number }[] {
+    const sums = new Map<string, { deviceId: string; app: string; energyJ: number }>()
+    for (const row of this.store.apps.totals(sinceMs, untilMs).byDevice) {
+      const key = `${row.deviceId}\u0000${row.app}`
+      const entry = sums.get(key) ?? { deviceId: row.deviceId, app: row.app, energyJ: 0 }
+      entry.energyJ += row.energyJ
+      sums.set(key, entry)
+    }
+    return [...sums.values()]
+  }
+
   /** Energy of a period at the IT equipment, kWh, with its measured range (a scenario's measured baseline); refused without a history. */
   energyKWhRange(sinceMs: number, untilMs: number): { value: number; low: number; high: number } {
     if (!this.persistent) throw badInput('scenario.needs-history', {}, 'baseline')

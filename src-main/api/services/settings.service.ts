@@ -31,6 +31,7 @@ export function defaultSettings(locale: string | undefined): Settings {
     budgets: [],
     weeklySummary: false,
     stuckGpuAlertW: null,
+    metricsPort: null,
   }
 }
 

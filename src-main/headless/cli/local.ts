@@ -16,6 +16,7 @@ import { probeReport } from '../../telemetry/probe-report.ts'
 import { SOURCE_ORDER, SOURCES } from '../../telemetry/registry.ts'
 import { probeOutput } from './output.ts'
 import { startHeadlessServer } from '../server.ts'
+import { DEFAULT_METRICS_PORT, metricsOptionsProblem, MIN_METRICS_TOKEN_CHARS, startMetricsServer, type MetricsServer } from '../metrics-server.ts'
 import { addLogSecret, nodeLog } from '../log.ts'
 import { logContext } from '../../logging/session.ts'
 
@@ -225,9 +226,48 @@ export async function runRecord(
   return 0
 }
 
-export async function runServe(values: { db: string; source?: string | undefined; port?: string | undefined }, io: CliIo): Promise<number> {
-  const port = values.port === undefined ? 0 : Number(values.port)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw badInput('cli.not-a-port', { value: values.port ?? '' }, 'port')
+/** A port flag's value (undefined: `fallback`). */
+function portOf(value: string | undefined, fallback: number, field: string): number {
+  const port = value === undefined ? fallback : Number(value)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw badInput('cli.not-a-port', { value: value ?? '' }, field)
+  return port
+}
+
+/** The metrics options of `serve`, checked before anything starts; null without --metrics. */
+function metricsOptions(values: ServeValues): { port: number; bind: string; token: string | null } | null {
+  if (!values.metrics && values.metricsBind === undefined && values.metricsPort === undefined) return null
+  const port = portOf(values.metricsPort, DEFAULT_METRICS_PORT, 'metrics-port')
+  const bind = values.metricsBind ?? '127.0.0.1'
+  let token = process.env.WATTPRINT_METRICS_TOKEN ?? null
+  if (values.metricsTokenFile !== undefined) {
+    try {
+      token = readFileSync(values.metricsTokenFile, 'utf8').trim()
+    } catch (error) {
+      throw badInput(
+        'cli.cannot-read-file',
+        { file: values.metricsTokenFile, detail: (error as NodeJS.ErrnoException).code ?? String(error) },
+        'metrics-token-file',
+      )
+    }
+  }
+  const problem = metricsOptionsProblem(bind, token)
+  if (problem) throw badInput(problem.code, { bind, min: MIN_METRICS_TOKEN_CHARS }, problem.code === 'metrics.bad-bind' ? 'metrics-bind' : 'metrics-token-file')
+  return { port, bind, token }
+}
+
+interface ServeValues {
+  db: string
+  source?: string | undefined
+  port?: string | undefined
+  metrics?: boolean | undefined
+  metricsPort?: string | undefined
+  metricsBind?: string | undefined
+  metricsTokenFile?: string | undefined
+}
+
+export async function runServe(values: ServeValues, io: CliIo): Promise<number> {
+  const port = portOf(values.port, 0, 'port')
+  const metrics = metricsOptions(values)
   const ctx = recordingContext(values, io)
   ctx.start()
   const staticDir = existsSync(join(RENDERER_DIR, 'index.html')) ? RENDERER_DIR : null
@@ -248,7 +288,26 @@ export async function runServe(values: { db: string; source?: string | undefined
   addLogSecret(server.token)
   nodeLog().info(`listening on http://127.0.0.1:${server.port}/ (the token is not logged)${staticDir ? '' : ', API only'}`)
   if (!staticDir) io.err(`note: ${RENDERER_DIR} is not built, so only the API is served (run npm run build:renderer)`)
+  let exporter: MetricsServer | null = null
+  if (metrics) {
+    if (metrics.token) addLogSecret(metrics.token)
+    try {
+      exporter = await startMetricsServer({ context: ctx, ...metrics })
+    } catch (error) {
+      await server.close()
+      await ctx.close()
+      throw badInput(
+        'cli.cannot-listen-on',
+        { address: `${metrics.bind}:${metrics.port}`, detail: (error as NodeJS.ErrnoException).code ?? String(error) },
+        'metrics-port',
+      )
+    }
+    io.out(`metrics: ${exporter.url}${metrics.token ? ' (Bearer token required)' : ''}`)
+    nodeLog().info(`metrics on ${exporter.url}${metrics.token ? ', Bearer token required' : ''}`)
+    if (metrics.bind !== '127.0.0.1') io.err(`warning: metrics on ${metrics.bind} can be read by other machines that have the token`)
+  }
   await waitForStop(null)
+  await exporter?.close()
   await server.close()
   await ctx.close()
   return 0
