@@ -49,6 +49,15 @@ export async function waitFor(predicate: () => boolean, what: string, timeoutMs 
   }
 }
 
+/** Polls an asynchronous check (an HTTP answer) until it holds; fails with `what` after `timeoutMs`. */
+export async function waitForAsync(predicate: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const start = Date.now()
+  while (!(await predicate().catch(() => false))) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
 /** Puts the fake nvidia-smi first on PATH and sets its mode for processes started afterwards. */
 export function useFakeNvidiaSmi(env: Record<string, string | undefined>): () => void {
   const saved = { ...process.env }

@@ -23,6 +23,7 @@ import { ReportService } from './services/reports.service.ts'
 import { RetentionService } from './services/retention.service.ts'
 import { ImportService } from './services/imports.service.ts'
 import { NoticeService } from './services/notices.service.ts'
+import { FleetService } from './services/fleet.service.ts'
 import { NoticeLog } from '../store/notice-log.ts'
 import { defaultSettings, SettingsService } from './services/settings.service.ts'
 
@@ -79,6 +80,8 @@ export interface AppContext {
   readonly demo: DemoService
   readonly retention: RetentionService
   readonly imports: ImportService
+  /** A fleet's history from a Prometheus server, read on request. */
+  readonly fleet: FleetService
   /** Budgets crossed, the weekly summary, a GPU drawing power at 0 % use: for the desktop's notifications. */
   readonly notices: NoticeService
   /** What happened to the database at start (a damaged file moved aside), for the user. */
@@ -222,6 +225,7 @@ export function createContext(options: ContextOptions): AppContext {
     retention,
     imports: new ImportService(store, settings, clock),
     notices,
+    fleet: new FleetService(settings, dataPacks),
     storageNotes,
     telemetryStatus,
     shownStore: () => (demoService.store ? { store: demoService.store, demo: true } : { store, demo: false }),

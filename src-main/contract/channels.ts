@@ -9,6 +9,7 @@ import {
   TrainingEstimateRequestSchema,
   TrainingEstimateSchema,
 } from './estimates.ts'
+import { FleetReportSchema, FleetRequestSchema } from './fleet.ts'
 import { ReportSchema } from './footprint.ts'
 import { HistoryImportRequestSchema, HistoryRequestSchema, HistorySchema, ImportSummarySchema, PeriodFields } from './history.ts'
 import { cliMeta } from './cli-meta.ts'
@@ -138,6 +139,11 @@ export const invokeChannels = {
           .max(1e15)
           .default(1_000_000_000)
           .meta(cliMeta({ value: 'N', parse: 'count', description: 'queries a training run is shared over (default 1B)' })),
+        /** This PC's history, or the fleet on the Prometheus server set in Settings. */
+        scope: z
+          .enum(['local', 'fleet'])
+          .default('local')
+          .meta(cliMeta({ description: "local (this PC's history, default) or fleet (the Prometheus server in Settings)" })),
       })
       .refine((r) => r.untilMs > r.sinceMs, { message: 'request.until-before-since', path: ['untilMs'] }),
     response: ComparisonSchema,
@@ -167,6 +173,8 @@ export const invokeChannels = {
     request: z.strictObject({ ...PeriodFields }).refine((r) => r.untilMs > r.sinceMs, { message: 'request.until-before-since', path: ['untilMs'] }),
     response: z.object({ servers: z.array(ServerSeenSchema), tally: z.array(InferenceTallySchema) }),
   },
+  /** A fleet's energy, per machine and device, read from a Prometheus server (Wattprint's metrics, DCGM, nvidia_gpu_exporter). */
+  'fleet:report': { request: FleetRequestSchema, response: FleetReportSchema },
   /** Learns every device's idle baseline again from its recent readings at rest. */
   'idle:learn': { request: Empty, response: z.object({ idle: z.array(IdleBaselineSchema) }) },
 } as const

@@ -5,11 +5,12 @@ import { formatMessage, isMessageCode, type Message, type MessageCode, type Mess
  * What kind of failure an error is; each door maps it the same way: HTTP status, CLI exit code
  * (2 for bad input, 1 for a failure), the IPC envelope.
  */
-export const ErrorKindSchema = z.enum(['bad-input', 'not-found', 'unauthorized', 'failure'])
+/** `upstream`: a server the user pointed Wattprint at (a fleet's Prometheus) failed or could not be reached. */
+export const ErrorKindSchema = z.enum(['bad-input', 'not-found', 'unauthorized', 'failure', 'upstream'])
 export type ErrorKind = z.infer<typeof ErrorKindSchema>
 
-export const HTTP_STATUS_OF: Readonly<Record<ErrorKind, number>> = { 'bad-input': 400, 'not-found': 404, unauthorized: 401, failure: 500 }
-export const EXIT_CODE_OF: Readonly<Record<ErrorKind, number>> = { 'bad-input': 2, 'not-found': 2, unauthorized: 2, failure: 1 }
+export const HTTP_STATUS_OF: Readonly<Record<ErrorKind, number>> = { 'bad-input': 400, 'not-found': 404, unauthorized: 401, failure: 500, upstream: 502 }
+export const EXIT_CODE_OF: Readonly<Record<ErrorKind, number>> = { 'bad-input': 2, 'not-found': 2, unauthorized: 2, failure: 1, upstream: 1 }
 
 /** An error as every door sends it: a stable code, its parameters, and English for logs and scripts. */
 export const ErrorBodySchema = z.object({

@@ -181,6 +181,8 @@ export const ComparisonSchema = z.object({
     co2eKg: z.number().nullable(),
     co2eRangeKg: RangeSchema.nullable(),
     durationS: z.number(),
+    /** This PC's history, or the fleet read from the Prometheus server in Settings. */
+    scope: z.enum(['local', 'fleet']).optional(),
   }),
   training: z.array(
     z.object({

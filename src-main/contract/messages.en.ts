@@ -347,6 +347,11 @@ export const MESSAGES_EN = {
   'dialog.db-title': 'Wattprint cannot open its database',
 
   // Prometheus metrics and the fleet.
+  'fleet.bad-url': '"{url}" is not a Prometheus server address (http:// or https://, no user, password or query), e.g. http://127.0.0.1:9090',
+  'fleet.no-url': 'no Prometheus server: give --prometheus URL, or set one in Settings',
+  'fleet.unreachable': 'cannot reach the Prometheus server {server}: {detail}',
+  'fleet.bad-answer': 'the Prometheus server {server} answered something Wattprint cannot read: {detail}',
+  'field.prometheus-url': 'field "{field}": a Prometheus server address such as http://127.0.0.1:9090 (http or https, no user, password or query)',
   'metrics.bad-bind': '"{bind}" is not an IP address to listen on (127.0.0.1, or 0.0.0.0 for every interface)',
   'metrics.needs-token':
     'metrics on {bind} could be read from other machines: give a token of at least {min} characters (--metrics-token-file FILE or WATTPRINT_METRICS_TOKEN), which Prometheus sends as a Bearer token',

@@ -344,6 +344,13 @@ export const MESSAGES_FR: Readonly<Record<MessageCode, string>> = {
     'Plus de {threshold} W à 0 % d’utilisation depuis {minutes} minutes (maintenant {power}) : un processus bloqué, un mineur, un jeu resté ouvert ? Appareils montre ce qui tourne dessus.',
   'dialog.db-title': 'Wattprint ne peut pas ouvrir sa base de données',
 
+  'fleet.bad-url':
+    '« {url} » n’est pas l’adresse d’un serveur Prometheus (http:// ou https://, sans utilisateur, mot de passe ni requête), par exemple http://127.0.0.1:9090',
+  'fleet.no-url': 'aucun serveur Prometheus : donnez --prometheus URL, ou réglez-en un dans les Réglages',
+  'fleet.unreachable': 'impossible de joindre le serveur Prometheus {server} : {detail}',
+  'fleet.bad-answer': 'le serveur Prometheus {server} a répondu quelque chose que Wattprint ne sait pas lire : {detail}',
+  'field.prometheus-url':
+    'champ « {field} » : une adresse de serveur Prometheus comme http://127.0.0.1:9090 (http ou https, sans utilisateur, mot de passe ni requête)',
   'metrics.bad-bind': '« {bind} » n’est pas une adresse IP d’écoute (127.0.0.1, ou 0.0.0.0 pour toutes les interfaces)',
   'metrics.needs-token':
     'des métriques sur {bind} seraient lisibles depuis d’autres machines : donnez un jeton d’au moins {min} caractères (--metrics-token-file FICHIER ou WATTPRINT_METRICS_TOKEN), que Prometheus envoie comme jeton Bearer',

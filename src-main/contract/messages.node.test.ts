@@ -32,6 +32,7 @@ describe('one error type, mapped the same way by every door', () => {
     ['not-found', 404, 2],
     ['unauthorized', 401, 2],
     ['failure', 500, 1],
+    ['upstream', 502, 1],
   ] as const)('%s → HTTP %i, exit code %i', (kind, status, exit) => {
     expect(HTTP_STATUS_OF[kind]).toBe(status)
     expect(EXIT_CODE_OF[kind]).toBe(exit)

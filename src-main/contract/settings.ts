@@ -93,6 +93,12 @@ export const SettingsSchema = z.strictObject({
   budgets: z.array(BudgetSchema).max(9),
   /** Desktop app: last week's totals as a notification on the first day of a week. */
   weeklySummary: z.boolean(),
+  /** A Prometheus server holding a fleet's metrics (History and Comparisons show its machines); null: none. */
+  fleetPrometheusUrl: z
+    .string()
+    .max(2000)
+    .regex(/^https?:\/\/[^\s/?#@]+(\/[^\s?#]*)?$/, 'field.prometheus-url')
+    .nullable(),
   /** Desktop app: serve Prometheus metrics at http://127.0.0.1:PORT/metrics (loopback only); null: off. */
   metricsPort: z.number().int().min(1024).max(65535).nullable(),
   /** Desktop app: warn when a GPU draws more than this, W, at 0 % use for 10 minutes; null: off. */

@@ -26,13 +26,19 @@ describe('pure queries, without a database or a reader', () => {
     expect(mine.energyMWh).toBeCloseTo((1000 * 450) / 0.94 / 1e6, 9)
   })
 
-  it('compares a period given as a footprint, at the pace of the time elapsed until "now"', () => {
+  it('compares a period given as a footprint, at the pace of the time elapsed until "now"; the fleet\'s when asked', async () => {
     const nowMs = Date.UTC(2026, 10, 30)
     const report = { footprint: { energyKWh: 10, energyRangeKWh: [9.5, 10.5], co2eKg: 3, co2eRangeKg: [2, 4] } } as Report
-    const result = compareHandlers['compare:period'](
-      { reports: { report: () => report }, dataPacks, clock: { nowMs: () => nowMs } },
-      { sinceMs: nowMs - 86_400_000, untilMs: nowMs + 86_400_000, queries: 1e9 },
-    )
+    const fleetReport = { footprint: { energyKWh: 100, energyRangeKWh: [95, 105], co2eKg: 30, co2eRangeKg: [20, 40] } } as Report
+    const deps = {
+      reports: { report: () => report },
+      fleet: { report: async () => ({ report: fleetReport }) as never },
+      dataPacks,
+      clock: { nowMs: () => nowMs },
+    }
+    const result = await compareHandlers['compare:period'](deps, { sinceMs: nowMs - 86_400_000, untilMs: nowMs + 86_400_000, queries: 1e9, scope: 'local' })
+    const fleet = await compareHandlers['compare:period'](deps, { sinceMs: nowMs - 86_400_000, untilMs: nowMs + 86_400_000, queries: 1e9, scope: 'fleet' })
+    expect(fleet.period).toMatchObject({ scope: 'fleet', energyKWh: 100 })
     const gpt3 = result.training.find((t) => t.runId === 'gpt3-patterson2021')
     expect(gpt3?.energyRatio).toBeCloseTo(10 / 1_287_000, 12)
     // One day elapsed (not the two the period spans): 10 kWh a day.

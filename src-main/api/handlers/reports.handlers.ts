@@ -23,6 +23,7 @@ export const reportHandlers = {
     if (request.zone !== undefined && !isKnownZone(request.zone)) throw badInput('request.unknown-zone', { zone: request.zone }, 'zone')
     return ctx.imports.nvidiaSmiCsv(request.text, request.fileName, request.zone)
   },
+  'fleet:report': (ctx, request) => ctx.fleet.report(request),
   'history:query': (ctx, request) => {
     ctx.recorder.current.flush()
     return ctx.reports.history(request.sinceMs, request.untilMs, request.bucket, request.withPrevious)

@@ -32,6 +32,7 @@ export function defaultSettings(locale: string | undefined): Settings {
     weeklySummary: false,
     stuckGpuAlertW: null,
     metricsPort: null,
+    fleetPrometheusUrl: null,
   }
 }
 

@@ -80,6 +80,15 @@ export const CHANNEL_COMMANDS: readonly ChannelCommand[] = [
     output: (r) => out.historyOutput(r),
   }),
   command({
+    path: ['fleet'],
+    summary: "A fleet's energy per machine and GPU from a Prometheus server (Wattprint's metrics, DCGM exporter, nvidia_gpu_exporter)",
+    channel: 'fleet:report',
+    db: 'if-exists',
+    // The last 24 hours: Prometheus keeps 15 days by default.
+    defaults: (now) => ({ sinceMs: now - 86_400_000, untilMs: now }),
+    output: (r) => out.fleetOutput(r),
+  }),
+  command({
     path: ['compare'],
     summary: 'Your usage beside published training runs, inference figures and everyday equivalences',
     channel: 'compare:period',

@@ -139,6 +139,29 @@ export function historyOutput(r: ResponseOf<'history:query'>): Printed {
   }
 }
 
+const METHOD_TEXT = { 'counter-increase': 'counter increase', 'power-integration': 'mean power × time' } as const
+
+export function fleetOutput(r: ResponseOf<'fleet:report'>): Printed {
+  const fp = r.report.footprint
+  const total = `fleet: ${fmt(fp.energyKWh)} kWh${span(fp.energyRangeKWh)}${fp.co2eKg === null ? '' : `, ${fmt(fp.co2eKg)} kg CO2e${span(fp.co2eRangeKg)}`}${fp.cost === null ? '' : `, ${fmt(fp.cost)} ${fp.currency}`}`
+  return {
+    json: r,
+    text: [
+      `${r.prometheus} ${new Date(r.sinceMs).toISOString()} → ${new Date(r.untilMs).toISOString()}, step ${r.stepS} s`,
+      ...r.machines.flatMap((m) => [
+        `${m.machine}: ${fmt(kWhFromJoules(m.energyJ))} kWh`,
+        ...m.devices.map(
+          (d) =>
+            `  ${d.name} (${d.device}): ${fmt(kWhFromJoules(d.energyJ))} kWh from ${d.family}, ${METHOD_TEXT[d.method]}${d.resets ? `, ${d.resets} counter reset(s)` : ''}`,
+        ),
+      ]),
+      r.machines.length === 0 ? 'no Wattprint, DCGM or nvidia_gpu_exporter series in this period' : total,
+      ...(fp.grid ? [`CO2e under this PC's grid factor: ${fp.grid.id} (${fmt(fp.grid.value)} g/kWh)`] : []),
+      ...r.warnings.map((w) => `prometheus warned: ${w}`),
+    ].join('\n'),
+  }
+}
+
 const PROFILE_TEXT = { home: 'home PC: PUE 1, power-supply loss', 'data-centre': 'data centre: PUE' } as const
 
 /** The training estimate as the CLI prints it: the promised fields at the top level, assumptions by name. */

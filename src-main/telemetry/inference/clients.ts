@@ -1,4 +1,5 @@
 import { withoutControls } from '../../core/text.ts'
+import { readBounded } from '../bounded-read.ts'
 import { parsePrometheusText } from './prometheus-text.parse.ts'
 
 // Clients for the local inference servers people run: Ollama's native API, llama.cpp's
@@ -466,7 +467,11 @@ class Http {
       }
       let text: string
       try {
-        text = await readBounded(response, MAX_RESPONSE_BYTES)
+        text = await readBounded(
+          response,
+          MAX_RESPONSE_BYTES,
+          () => new InferenceError('bad-response', response.status, `the answer is larger than ${MAX_RESPONSE_BYTES} bytes`),
+        )
       } catch (error) {
         if (timedOut) throw timeoutError()
         if (error instanceof InferenceError) throw error
@@ -478,24 +483,6 @@ class Http {
       clearTimeout(timer)
     }
   }
-}
-
-async function readBounded(response: Response, maxBytes: number): Promise<string> {
-  if (!response.body) return ''
-  const reader = response.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined)
-      throw new InferenceError('bad-response', response.status, `the answer is larger than ${maxBytes} bytes`)
-    }
-    chunks.push(value)
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks))
 }
 
 /** The HTTP error, with the server's own message; a 404 (or a 400 saying so) about the model asked for is `model-not-found`. */

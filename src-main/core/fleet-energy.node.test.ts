@@ -1,0 +1,88 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { counterIncrease, fleetDevices, machineOf, meanPowerEnergy, stepFor, type FleetSeries } from './fleet-energy.ts'
+
+describe("a fleet's energy from Prometheus series", () => {
+  it('a counter counts its increase, a restart (a value going down) counting from zero again', () => {
+    expect(
+      counterIncrease([
+        [0, 100],
+        [15, 160],
+        [30, 220],
+      ]),
+    ).toEqual({ increase: 120, resets: 0 })
+    // Reset between 30 and 45: 220 → 40 means 40 since the restart.
+    expect(
+      counterIncrease([
+        [0, 100],
+        [15, 160],
+        [30, 220],
+        [45, 40],
+        [60, 90],
+      ]),
+    ).toEqual({ increase: 210, resets: 1 })
+    expect(counterIncrease([[0, 5]])).toEqual({ increase: 0, resets: 0 })
+  })
+
+  it('never counts less than the sum of the rises, nor anything for a flat counter (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0, max: 1e9, noNaN: true }), { minLength: 1, maxLength: 50 }), (values) => {
+        const series = values.map((v, i) => [i * 15, v] as const)
+        const { increase } = counterIncrease(series)
+        const rises = values.slice(1).reduce((sum, v, i) => sum + Math.max(0, v - (values[i] ?? 0)), 0)
+        expect(increase).toBeGreaterThanOrEqual(rises - 1e-6)
+        expect(counterIncrease(values.map((_, i) => [i, 42] as const)).increase).toBe(0)
+      }),
+    )
+  })
+
+  it('a power gauge: the mean of each step × the step; a missing step adds nothing', () => {
+    expect(
+      meanPowerEnergy(
+        [
+          [15, 100],
+          [30, 200],
+          [60, 300],
+        ],
+        15,
+      ),
+    ).toEqual({ energyJ: 15 * 600, coveredS: 45, maxPowerW: 300 })
+  })
+
+  it("names the machine by DCGM's Hostname, else the target's host", () => {
+    expect(machineOf({ Hostname: 'dgx-a', instance: '10.0.0.5:9400' })).toBe('dgx-a')
+    expect(machineOf({ instance: 'render-box:9835' })).toBe('render-box')
+    expect(machineOf({ instance: '[fe80::1]:9400' })).toBe('fe80::1')
+    expect(machineOf({})).toBe('unknown')
+  })
+
+  it("counts each GPU once, from its best series: Wattprint's, then DCGM's counter (mJ → J), then a power gauge", () => {
+    const values = (per: number): FleetSeries['values'] => [0, 1, 2, 3].map((i) => [i * 10, i * per] as const)
+    const series: FleetSeries[] = [
+      {
+        family: 'dcgm-power',
+        labels: { Hostname: 'dgx', UUID: 'GPU-1' },
+        values: [
+          [10, 500],
+          [20, 500],
+          [30, 500],
+        ],
+      },
+      { family: 'dcgm-energy', labels: { Hostname: 'dgx', UUID: 'GPU-1', modelName: 'H100' }, values: values(5_000_000) },
+      { family: 'wattprint', labels: { instance: 'ws:9787', device: 'GPU-2', name: 'RTX 4090', source: 'nvml', method: 'counter' }, values: values(3000) },
+      { family: 'nvidia-gpu-exporter', labels: { instance: 'ws:9835', uuid: 'GPU-2' }, values: [[10, 300]] },
+      { family: 'nvidia-gpu-exporter', labels: { instance: 'box:9835', uuid: 'GPU-3' }, values: [] },
+    ]
+    const devices = fleetDevices(series, 10)
+    expect(devices.map((d) => [d.machine, d.device, d.family, d.method, d.energyJ])).toEqual([
+      ['dgx', 'GPU-1', 'dcgm-energy', 'counter-increase', 15_000],
+      ['ws', 'GPU-2', 'wattprint', 'counter-increase', 9000],
+    ])
+    expect(devices[1]).toMatchObject({ name: 'RTX 4090', source: 'nvml', coveredS: 30, firstMs: 0, lastMs: 30_000 })
+  })
+
+  it('picks a step that keeps a period under 10,000 points, never under 15 s', () => {
+    expect(stepFor(0, 3_600_000)).toBe(15)
+    expect(stepFor(0, 30 * 86_400_000)).toBe(260)
+  })
+})

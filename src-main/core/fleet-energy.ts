@@ -1,0 +1,150 @@
+/**
+ * A fleet's energy from Prometheus series: counters by their increase (resets counted), power
+ * gauges by their mean over each step × the step. Each device is counted once, from the best
+ * series it has (Wattprint's own, then DCGM's energy counter, then a power gauge).
+ */
+
+/** Where a series comes from, best first: which one counts when a GPU has several. */
+export const FLEET_FAMILIES = ['wattprint', 'dcgm-energy', 'dcgm-power', 'nvidia-gpu-exporter'] as const
+export type FleetFamily = (typeof FLEET_FAMILIES)[number]
+
+/** How the energy of a series was worked out (said beside every figure). */
+export type FleetMethod = 'counter-increase' | 'power-integration'
+
+export interface FleetSeries {
+  family: FleetFamily
+  labels: Readonly<Record<string, string>>
+  /** [unix seconds, value] as Prometheus' query_range returns them, in time order. */
+  values: readonly (readonly [number, number])[]
+}
+
+export interface FleetDevice {
+  /** The machine: DCGM's Hostname, else the scrape target's host (instance without its port). */
+  machine: string
+  /** The GPU's UUID (or Wattprint's device key), unique within the machine. */
+  device: string
+  name: string
+  family: FleetFamily
+  method: FleetMethod
+  /** Wattprint's own source and method labels when the series is Wattprint's. */
+  source: string
+  energyJ: number
+  /** Seconds between the first and last point counted. */
+  coveredS: number
+  maxPowerW: number | null
+  points: number
+  resets: number
+  firstMs: number | null
+  lastMs: number | null
+  /** The labels of the series counted (Wattprint's carry its domain and method). */
+  labels: Readonly<Record<string, string>>
+}
+
+/**
+ * A counter's increase between its first and last points, resets counted: a value below the one
+ * before it means the counter restarted (a driver reload, a reboot), and it counts from zero again.
+ * Prometheus' increase() does the same, then extrapolates to the window's edges; this does not.
+ */
+export function counterIncrease(values: FleetSeries['values']): { increase: number; resets: number } {
+  let increase = 0
+  let resets = 0
+  for (let i = 1; i < values.length; i++) {
+    const before = values[i - 1]?.[1] ?? 0
+    const now = values[i]?.[1] ?? 0
+    if (!Number.isFinite(before) || !Number.isFinite(now)) continue
+    if (now >= before) increase += now - before
+    else {
+      resets++
+      increase += now
+    }
+  }
+  return { increase, resets }
+}
+
+/**
+ * Energy from the mean power of each step (avg_over_time over the step before each point) × the
+ * step. A missing point (no sample in that step: the machine was off or not scraped) adds nothing.
+ */
+export function meanPowerEnergy(values: FleetSeries['values'], stepS: number): { energyJ: number; coveredS: number; maxPowerW: number | null } {
+  let energyJ = 0
+  let coveredS = 0
+  let maxPowerW: number | null = null
+  for (const [, meanW] of values) {
+    if (!Number.isFinite(meanW) || meanW < 0) continue
+    energyJ += meanW * stepS
+    coveredS += stepS
+    maxPowerW = Math.max(maxPowerW ?? 0, meanW)
+  }
+  return { energyJ, coveredS, maxPowerW }
+}
+
+/** The machine a series belongs to. */
+export function machineOf(labels: Readonly<Record<string, string>>): string {
+  if (labels.Hostname) return labels.Hostname
+  const instance = labels.instance ?? 'unknown'
+  // host:port, [v6]:port, or a bare name.
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(instance)
+  if (bracketed) return bracketed[1] ?? instance
+  return instance.replace(/:\d+$/, '')
+}
+
+/** A GPU's identity within its machine, whoever exports it (Wattprint's device, DCGM's UUID, the exporter's uuid). */
+function deviceOf(series: FleetSeries): string {
+  const l = series.labels
+  return l.device ?? l.UUID ?? l.uuid ?? `${l.gpu ?? l.index ?? '?'}`
+}
+
+function nameOf(series: FleetSeries): string {
+  const l = series.labels
+  return l.name ?? l.modelName ?? l.gpu_name ?? (l.gpu !== undefined ? `GPU ${l.gpu}` : deviceOf(series))
+}
+
+/** Joules per unit of each family's values: DCGM's energy counter is in millijoules. */
+const JOULES_PER_UNIT: Record<FleetFamily, number> = { wattprint: 1, 'dcgm-energy': 0.001, 'dcgm-power': 1, 'nvidia-gpu-exporter': 1 }
+
+/** Each device once, from its best series, with its energy over the period. */
+export function fleetDevices(series: readonly FleetSeries[], stepS: number): FleetDevice[] {
+  const best = new Map<string, FleetSeries>()
+  for (const s of series) {
+    if (s.values.length === 0) continue
+    const key = `${machineOf(s.labels)}\u0000${deviceOf(s)}`
+    const held = best.get(key)
+    if (!held || FLEET_FAMILIES.indexOf(s.family) < FLEET_FAMILIES.indexOf(held.family)) best.set(key, s)
+  }
+  return [...best.values()].map((s) => {
+    const counter = s.family === 'wattprint' || s.family === 'dcgm-energy'
+    const first = s.values[0]
+    const last = s.values.at(-1)
+    const coveredS = first && last ? last[0] - first[0] : 0
+    const common = {
+      machine: machineOf(s.labels),
+      device: deviceOf(s),
+      name: nameOf(s),
+      family: s.family,
+      source: s.family === 'wattprint' ? (s.labels.source ?? 'wattprint') : s.family,
+      points: s.values.length,
+      firstMs: first ? first[0] * 1000 : null,
+      lastMs: last ? last[0] * 1000 : null,
+      labels: s.labels,
+    }
+    if (counter) {
+      const { increase, resets } = counterIncrease(s.values)
+      const energyJ = increase * JOULES_PER_UNIT[s.family]
+      return { ...common, method: 'counter-increase' as const, energyJ, coveredS, maxPowerW: null, resets }
+    }
+    const integrated = meanPowerEnergy(s.values, stepS)
+    return {
+      ...common,
+      method: 'power-integration' as const,
+      energyJ: integrated.energyJ,
+      coveredS: integrated.coveredS,
+      maxPowerW: integrated.maxPowerW,
+      resets: 0,
+    }
+  })
+}
+
+/** Prometheus returns at most 11,000 points a series: a step that keeps a period under 10,000, and never under the scrape interval. */
+export function stepFor(sinceMs: number, untilMs: number, minStepS = 15): number {
+  return Math.max(minStepS, Math.ceil((untilMs - sinceMs) / 1000 / 10_000))
+}
