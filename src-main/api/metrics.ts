@@ -1,4 +1,5 @@
 import { METRICS, type MetricName } from '../contract/metrics.ts'
+import type { Settings } from '../contract/settings.ts'
 import type { MetricFamily } from '../core/prometheus-exposition.ts'
 import type { AppContext } from './context.ts'
 
@@ -9,6 +10,17 @@ function family(name: MetricName, samples: { labels: Labels; value: number }[]):
   // Every sample carries exactly the contract's labels, in its order (an absent one is empty).
   const ordered = samples.map((s) => ({ value: s.value, labels: Object.fromEntries(labels.map((l) => [l, s.labels[l] ?? ''])) }))
   return { name, type, help, samples: ordered }
+}
+
+/**
+ * The price a cost series is computed at, whole: a flat price, or a time-of-use tariff's two
+ * prices and peak hours. Any change starts a new series, so a counter never goes down under the
+ * same labels (Prometheus would read that as a restart and count the whole total again).
+ */
+function priceLabel(settings: Settings): string {
+  const t = settings.tariff
+  if (t.kind === 'flat') return String(settings.pricePerKWh ?? '')
+  return `peak ${t.peakPricePerKWh} ${t.peakStartHour}-${t.peakEndHour}h, off-peak ${t.offPeakPricePerKWh}`
 }
 
 /**
@@ -63,9 +75,7 @@ export function collectMetrics(context: AppContext): MetricFamily[] {
     ),
     family(
       'wattprint_cost_total',
-      fp.cost === null
-        ? []
-        : [{ labels: { currency: fp.currency, price_per_kwh: String(settings.pricePerKWh ?? ''), tariff: settings.tariff.kind }, value: fp.cost }],
+      fp.cost === null ? [] : [{ labels: { currency: fp.currency, price_per_kwh: priceLabel(settings), tariff: settings.tariff.kind }, value: fp.cost }],
     ),
     family(
       'wattprint_source_up',

@@ -81,6 +81,32 @@ describe("a fleet's energy from Prometheus series", () => {
     expect(devices[1]).toMatchObject({ name: 'RTX 4090', source: 'nvml', coveredS: 30, firstMs: 0, lastMs: 30_000 })
   })
 
+  it("adds a device's series whose labels changed in the period (Wattprint's source after a driver update)", () => {
+    const devices = fleetDevices(
+      [
+        {
+          family: 'wattprint',
+          labels: { instance: 'ws:9787', device: 'GPU-2', source: 'nvidia-smi', method: 'sampled-power' },
+          values: [
+            [0, 100],
+            [10, 600],
+          ],
+        },
+        {
+          family: 'wattprint',
+          labels: { instance: 'ws:9787', device: 'GPU-2', source: 'nvml', method: 'counter' },
+          values: [
+            [20, 700],
+            [30, 1200],
+          ],
+        },
+      ],
+      10,
+    )
+    expect(devices).toHaveLength(1)
+    expect(devices[0]).toMatchObject({ energyJ: 1000, source: 'nvml', firstMs: 0, lastMs: 30_000, points: 4 })
+  })
+
   it('picks a step that keeps a period under 10,000 points, never under 15 s', () => {
     expect(stepFor(0, 3_600_000)).toBe(15)
     expect(stepFor(0, 30 * 86_400_000)).toBe(260)

@@ -102,44 +102,60 @@ function nameOf(series: FleetSeries): string {
 /** Joules per unit of each family's values: DCGM's energy counter is in millijoules. */
 const JOULES_PER_UNIT: Record<FleetFamily, number> = { wattprint: 1, 'dcgm-energy': 0.001, 'dcgm-power': 1, 'nvidia-gpu-exporter': 1 }
 
-/** Each device once, from its best series, with its energy over the period. */
+/** One series' energy over the period, by its family's method. */
+function seriesDevice(s: FleetSeries, stepS: number): FleetDevice {
+  const counter = s.family === 'wattprint' || s.family === 'dcgm-energy'
+  const first = s.values[0]
+  const last = s.values.at(-1)
+  const common = {
+    machine: machineOf(s.labels),
+    device: deviceOf(s),
+    name: nameOf(s),
+    family: s.family,
+    source: s.family === 'wattprint' ? (s.labels.source ?? 'wattprint') : s.family,
+    points: s.values.length,
+    firstMs: first ? first[0] * 1000 : null,
+    lastMs: last ? last[0] * 1000 : null,
+    labels: s.labels,
+  }
+  if (counter) {
+    const { increase, resets } = counterIncrease(s.values)
+    const coveredS = first && last ? last[0] - first[0] : 0
+    return { ...common, method: 'counter-increase', energyJ: increase * JOULES_PER_UNIT[s.family], coveredS, maxPowerW: null, resets }
+  }
+  const integrated = meanPowerEnergy(s.values, stepS)
+  return { ...common, method: 'power-integration', energyJ: integrated.energyJ, coveredS: integrated.coveredS, maxPowerW: integrated.maxPowerW, resets: 0 }
+}
+
+/**
+ * Each device once, from its best family of series, with its energy over the period. Several
+ * series of that family for one device (a label that changed: Wattprint's source after a driver
+ * update, a factor) each count what they gained, added together.
+ */
 export function fleetDevices(series: readonly FleetSeries[], stepS: number): FleetDevice[] {
-  const best = new Map<string, FleetSeries>()
+  const byDevice = new Map<string, FleetSeries[]>()
   for (const s of series) {
     if (s.values.length === 0) continue
     const key = `${machineOf(s.labels)}\u0000${deviceOf(s)}`
-    const held = best.get(key)
-    if (!held || FLEET_FAMILIES.indexOf(s.family) < FLEET_FAMILIES.indexOf(held.family)) best.set(key, s)
+    byDevice.set(key, [...(byDevice.get(key) ?? []), s])
   }
-  return [...best.values()].map((s) => {
-    const counter = s.family === 'wattprint' || s.family === 'dcgm-energy'
-    const first = s.values[0]
-    const last = s.values.at(-1)
-    const coveredS = first && last ? last[0] - first[0] : 0
-    const common = {
-      machine: machineOf(s.labels),
-      device: deviceOf(s),
-      name: nameOf(s),
-      family: s.family,
-      source: s.family === 'wattprint' ? (s.labels.source ?? 'wattprint') : s.family,
-      points: s.values.length,
-      firstMs: first ? first[0] * 1000 : null,
-      lastMs: last ? last[0] * 1000 : null,
-      labels: s.labels,
-    }
-    if (counter) {
-      const { increase, resets } = counterIncrease(s.values)
-      const energyJ = increase * JOULES_PER_UNIT[s.family]
-      return { ...common, method: 'counter-increase' as const, energyJ, coveredS, maxPowerW: null, resets }
-    }
-    const integrated = meanPowerEnergy(s.values, stepS)
+  return [...byDevice.values()].map((all) => {
+    const family = FLEET_FAMILIES.find((f) => all.some((s) => s.family === f)) ?? 'wattprint'
+    const parts = all.filter((s) => s.family === family).map((s) => seriesDevice(s, stepS))
+    // The latest series names the device and its source.
+    const latest = parts.reduce((a, b) => ((b.lastMs ?? 0) > (a.lastMs ?? 0) ? b : a))
+    const firsts = parts.flatMap((p) => (p.firstMs === null ? [] : [p.firstMs]))
+    const lasts = parts.flatMap((p) => (p.lastMs === null ? [] : [p.lastMs]))
+    const powers = parts.flatMap((p) => (p.maxPowerW === null ? [] : [p.maxPowerW]))
     return {
-      ...common,
-      method: 'power-integration' as const,
-      energyJ: integrated.energyJ,
-      coveredS: integrated.coveredS,
-      maxPowerW: integrated.maxPowerW,
-      resets: 0,
+      ...latest,
+      energyJ: parts.reduce((sum, p) => sum + p.energyJ, 0),
+      coveredS: parts.reduce((sum, p) => sum + p.coveredS, 0),
+      points: parts.reduce((sum, p) => sum + p.points, 0),
+      resets: parts.reduce((sum, p) => sum + p.resets, 0),
+      maxPowerW: powers.length ? Math.max(...powers) : null,
+      firstMs: firsts.length ? Math.min(...firsts) : null,
+      lastMs: lasts.length ? Math.max(...lasts) : null,
     }
   })
 }
