@@ -51,6 +51,7 @@ test('once ready: a sandboxed, isolated window with the strict CSP, permissions 
     nodeIntegration: false,
     webSecurity: true,
     allowRunningInsecureContent: false,
+    disableBlinkFeatures: 'Auxclick',
   })
   expect(String(named('window.loadFile')[0]?.[0])).toMatch(/out[/\\]renderer[/\\]index\.html$/)
   // New windows are denied (links open in the browser); the app itself never navigates.

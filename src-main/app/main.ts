@@ -126,7 +126,8 @@ if (!app.requestSingleInstanceLock()) {
           env: process.env,
           execPath: process.execPath,
           args: app.isPackaged ? [] : [app.getAppPath()],
-          icon: iconPath,
+          // Packaged, the icon file is inside app.asar (and an AppImage's mount moves each run): the installed theme icon by name.
+          icon: app.isPackaged ? 'wattprint' : iconPath,
         })
         if (result.action === 'not-ours') appLog().warn(`${result.path} was not written by Wattprint: start at login is left as that file says`)
       } catch (error) {

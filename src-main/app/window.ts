@@ -41,6 +41,8 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
       webSecurity: true,
       allowRunningInsecureContent: false,
       spellcheck: false,
+      // A middle click opens nothing (Electronegativity's AUXCLICK_JS_CHECK); new windows are denied anyway.
+      disableBlinkFeatures: 'Auxclick',
     },
   })
   win.once('ready-to-show', () => {
