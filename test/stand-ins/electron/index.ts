@@ -1,7 +1,10 @@
 /**
- * A stand-in for the `electron` module in unit tests of src-main/app (vi.mock('electron', …)):
- * the few classes and objects the app uses, recording what they are asked so tests can read back
- * the tray's menu, the notifications shown, the windows' bounds. State is reset by `resetElectron()`.
+ * A stand-in for the `electron` module, where the Electron binary is absent: the unit tests of
+ * src-main/app load it with vi.mock('electron', …), and the bundle spec loads the built main
+ * process with it (e2e/electron/stub/electron-stub.mjs resolves `electron` here). Every fake records
+ * what it is asked in `calls` (in order, as [name, ...arguments]) and keeps the objects it made
+ * in `seen`, so a test reads back the tray's menu, the notifications shown, the window's bounds.
+ * Plain TypeScript (no enums, no parameter properties): Node runs it without a build.
  */
 import { EventEmitter } from 'node:events'
 
@@ -22,7 +25,13 @@ export interface MenuItemOptions {
   submenu?: MenuItemOptions[]
 }
 
-/** What the stand-in saw, for assertions. */
+/** Every call, in order. */
+export const calls: [string, ...unknown[]][] = []
+const record = (name: string, ...args: unknown[]): void => {
+  calls.push([name, ...args])
+}
+
+/** What the stand-in made, for assertions. */
 export const seen = {
   trays: [] as FakeTray[],
   windows: [] as FakeWindow[],
@@ -35,7 +44,13 @@ export const seen = {
 /** Screens' work areas, the primary first (tests unplug one by changing this). */
 export const displays = { workAreas: [{ x: 0, y: 0, width: 1920, height: 1040 }] as Rect[] }
 
+const notificationsSupported = { value: true }
+export function setNotificationsSupported(value: boolean): void {
+  notificationsSupported.value = value
+}
+
 export function resetElectron(): void {
+  calls.length = 0
   seen.trays.length = 0
   seen.windows.length = 0
   seen.notifications.length = 0
@@ -48,9 +63,84 @@ export function resetElectron(): void {
   notificationsSupported.value = true
 }
 
+/**
+ * `app`: its events are real (on, once, emit); whenReady() resolves only when `ready` is set
+ * (the bundle spec sets it with WATTPRINT_STUB_READY=1), so start-up runs as far as asked.
+ */
+class FakeApp extends EventEmitter {
+  isPackaged = false
+  ready = process.env.WATTPRINT_STUB_READY === '1'
+  /** Called on app.exit (the bundle stub ends the run there). */
+  onExit: ((code: number) => void) | null = null
+  private readonly paths = new Map<string, string>()
+
+  override on(event: string, listener: (...args: unknown[]) => void): this {
+    record('app.on', event)
+    return super.on(event, listener)
+  }
+  override once(event: string, listener: (...args: unknown[]) => void): this {
+    record('app.once', event)
+    return super.once(event, listener)
+  }
+  setPath(name: string, path: string): void {
+    record('app.setPath', name, path)
+    this.paths.set(name, path)
+  }
+  /** What main set (userData: the per-user folder), never a guess. */
+  getPath(name: string): string {
+    const path = this.paths.get(name)
+    if (path === undefined) throw new Error(`stand-in: no path set for ${name}`)
+    return path
+  }
+  requestSingleInstanceLock(): boolean {
+    record('app.requestSingleInstanceLock')
+    return true
+  }
+  whenReady(): Promise<void> {
+    record('app.whenReady')
+    return this.ready ? Promise.resolve() : new Promise(() => undefined)
+  }
+  quit(): void {
+    record('app.quit')
+  }
+  exit(code = 0): void {
+    record('app.exit', code)
+    this.onExit?.(code)
+  }
+  getAppPath(): string {
+    return process.cwd()
+  }
+  getVersion(): string {
+    return '0.0.0-stub'
+  }
+  getLocale(): string {
+    return 'en-US'
+  }
+  getLocaleCountryCode(): string {
+    return 'US'
+  }
+  getLoginItemSettings(): { openAtLogin: boolean; wasOpenedAtLogin: boolean } {
+    return { openAtLogin: false, wasOpenedAtLogin: false }
+  }
+  setLoginItemSettings(settings: unknown): void {
+    record('app.setLoginItemSettings', settings)
+  }
+}
+export const app = new FakeApp()
+
 export const Menu = {
-  buildFromTemplate: (template: MenuItemOptions[]): MenuItemOptions[] => template,
+  buildFromTemplate: (template: MenuItemOptions[]): MenuItemOptions[] => {
+    record(
+      'Menu.buildFromTemplate',
+      template.map((item) => item.label ?? item.type),
+    )
+    return template
+  },
   setApplicationMenu: (menu: MenuItemOptions[] | null): void => {
+    record(
+      'Menu.setApplicationMenu',
+      menu?.map((item) => item.label),
+    )
     seen.applicationMenu = menu
   },
 }
@@ -65,29 +155,31 @@ export class FakeTray extends EventEmitter {
 
   constructor(image: { path: string }) {
     super()
+    record('new Tray')
     this.image = image
     this.images.push(image.path)
     seen.trays.push(this)
   }
-
+  override on(event: string, listener: (...args: unknown[]) => void): this {
+    record('tray.on', event)
+    return super.on(event, listener)
+  }
   setToolTip(text: string): void {
+    record('tray.setToolTip', text)
     this.tooltip = text
   }
-
   setImage(image: { path: string }): void {
+    record('tray.setImage', image)
     this.image = image
     this.images.push(image.path)
   }
-
   setContextMenu(menu: MenuItemOptions[]): void {
     this.menu = menu
     this.menuBuilds++
   }
-
   destroy(): void {
     this.destroyed = true
   }
-
   /** Clicks the menu entry whose label starts with `label`. */
   click(label: string): void {
     const item = this.menu.find((i) => i.label?.startsWith(label))
@@ -97,17 +189,17 @@ export class FakeTray extends EventEmitter {
 }
 export { FakeTray as Tray }
 
-export const nativeImage = { createFromPath: (path: string): { path: string } => ({ path }) }
+export const nativeImage = {
+  createFromPath: (path: string): { path: string } => {
+    record('nativeImage.createFromPath', path)
+    return { path }
+  },
+}
 
 class FakeNativeTheme extends EventEmitter {
   shouldUseDarkColors = false
 }
 export const nativeTheme = new FakeNativeTheme()
-
-const notificationsSupported = { value: true }
-export function setNotificationsSupported(value: boolean): void {
-  notificationsSupported.value = value
-}
 
 export class FakeNotification extends EventEmitter {
   static isSupported(): boolean {
@@ -117,6 +209,7 @@ export class FakeNotification extends EventEmitter {
   shown = false
   constructor(options: { title: string; body: string; silent?: boolean }) {
     super()
+    record('new Notification', options)
     this.options = options
   }
   show(): void {
@@ -129,8 +222,14 @@ export { FakeNotification as Notification }
 class FakeWebContents extends EventEmitter {
   readonly mainFrame = {}
   windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null
+  /** Keeps the handler, and records its answer for a file: URL (it must deny). */
   setWindowOpenHandler(handler: (details: { url: string }) => { action: string }): void {
+    record('webContents.setWindowOpenHandler', handler({ url: 'file:///etc/passwd' }))
     this.windowOpenHandler = handler
+  }
+  override on(event: string, listener: (...args: unknown[]) => void): this {
+    record('webContents.on', event)
+    return super.on(event, listener)
   }
   send(channel: string, payload: unknown): void {
     seen.sent.push({ channel, payload })
@@ -149,6 +248,7 @@ export class FakeWindow extends EventEmitter {
 
   constructor(options: Record<string, unknown> & Rect) {
     super()
+    record('new BrowserWindow', options)
     this.options = options
     this.bounds = { x: options.x, y: options.y, width: options.width, height: options.height }
     seen.windows.push(this)
@@ -157,10 +257,12 @@ export class FakeWindow extends EventEmitter {
     return seen.windows.filter((w) => !w.destroyed)
   }
   loadFile(file: string, options?: unknown): Promise<void> {
+    record('window.loadFile', file)
     this.loaded = { file, options }
     return Promise.resolve()
   }
   loadURL(url: string): Promise<void> {
+    record('window.loadURL', url)
     this.loaded = { url }
     return Promise.resolve()
   }
@@ -205,15 +307,51 @@ export const screen = {
   getAllDisplays: (): { workArea: Rect }[] => displays.workAreas.map((workArea) => ({ workArea })),
 }
 
+export const session = {
+  defaultSession: {
+    /** Asks the handler installed for a camera request, and records the answer (it must deny). */
+    setPermissionRequestHandler: (handler: (contents: unknown, permission: string, callback: (granted: boolean) => void) => void): void =>
+      handler(null, 'media', (granted) => record('permission media', granted)),
+    webRequest: {
+      /** Runs the handler on a response without headers, and records the headers it adds. */
+      onHeadersReceived: (
+        handler: (details: { responseHeaders: Record<string, string[]> }, callback: (r: { responseHeaders: Record<string, string[]> }) => void) => void,
+      ): void => handler({ responseHeaders: {} }, ({ responseHeaders }) => record('response headers', responseHeaders)),
+    },
+  },
+}
+
+export const ipcMain = {
+  handle: (channel: string): void => record('ipcMain.handle', channel),
+  removeHandler: (channel: string): void => record('ipcMain.removeHandler', channel),
+}
+
+export const dialog = { showErrorBox: (title: string, content: string): void => record('dialog.showErrorBox', title, content) }
+
 export const shell = {
   openExternal: (url: string): Promise<void> => {
+    record('shell.openExternal', url)
     seen.openedPaths.push(url)
     return Promise.resolve()
   },
   openPath: (path: string): Promise<string> => {
+    record('shell.openPath', path)
     seen.openedPaths.push(path)
     return Promise.resolve('')
   },
 }
 
-export default { Menu, Tray: FakeTray, nativeImage, nativeTheme, Notification: FakeNotification, BrowserWindow: FakeWindow, screen, shell }
+export default {
+  app,
+  Menu,
+  Tray: FakeTray,
+  nativeImage,
+  nativeTheme,
+  Notification: FakeNotification,
+  BrowserWindow: FakeWindow,
+  screen,
+  session,
+  ipcMain,
+  dialog,
+  shell,
+}
