@@ -156,9 +156,9 @@ if (!app.requestSingleInstanceLock()) {
     }
     setAppMenu(reader(), runMenu)
     bindMetricsSetting(ctx, (line) => appLog().warn(line))
-    // The menus' words follow the language and units at once.
+    // The menu's words follow the language at once (the tray follows every setting itself).
     ctx.settings.onChange((next, before) => {
-      if (next.language !== before.language || next.energyUnit !== before.energyUnit || next.massUnit !== before.massUnit) setAppMenu(reader(), runMenu)
+      if (next.language !== before.language) setAppMenu(reader(), runMenu)
     })
     // Started at login (the autostart entry's --hidden, or macOS's login item): recording in the tray, no window.
     const hidden = startsHidden(process.argv) || (process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin)

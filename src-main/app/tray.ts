@@ -21,8 +21,8 @@ function variantFor(platform: NodeJS.Platform): TrayVariant {
   return nativeTheme.shouldUseDarkColors ? 'dark' : 'light'
 }
 
-/** The tray's view of the context: state, counted power, devices, pause, today. */
-export function trayView(context: AppContext, today: TrayView['today']): TrayView {
+/** The tray's view of the context (state, counted power, devices, pause, today) and the power limits it draws against, W. */
+function trayView(context: AppContext, today: TrayView['today']): { view: TrayView; capacityW: number | null } {
   const status = context.telemetryStatus()
   const counted = new Set(status.devices.filter((d) => !d.partOf && d.domain !== 'platform').map((d) => d.deviceId))
   const latest = status.latest.filter((s) => counted.has(s.deviceId))
@@ -37,13 +37,17 @@ export function trayView(context: AppContext, today: TrayView['today']): TrayVie
         : status.sources.length > 0 && !anyOk
           ? 'no-device'
           : 'starting'
+  const limitW = latest.reduce((sum, s) => sum + (s.powerLimitW ?? 0), 0)
   return {
-    state,
-    powerW: powers.length ? powers.reduce((a, b) => a + b, 0) : null,
-    devices: counted.size,
-    pausedSinceMs: status.paused?.sinceMs ?? null,
-    today,
-    nowMs: context.clock.nowMs(),
+    view: {
+      state,
+      powerW: powers.length ? powers.reduce((a, b) => a + b, 0) : null,
+      devices: counted.size,
+      pausedSinceMs: status.paused?.sinceMs ?? null,
+      today,
+      nowMs: context.clock.nowMs(),
+    },
+    capacityW: limitW > 0 ? limitW : null,
   }
 }
 
@@ -81,7 +85,7 @@ export function createTray(context: AppContext, iconsDir: string, reader: () => 
   }
 
   const refresh = (force = false): void => {
-    const view = trayView(context, readToday(force))
+    const { view, capacityW } = trayView(context, readToday(force))
     const words = reader()
     tray.setToolTip(trayTooltip(words, view))
     const items = trayMenu(words, view)
@@ -110,8 +114,7 @@ export function createTray(context: AppContext, iconsDir: string, reader: () => 
         ),
       )
     }
-    const limits = view.devices > 0 ? context.telemetryStatus().latest.reduce((sum, s) => sum + (s.powerLimitW ?? 0), 0) : 0
-    const next = view.state === 'paused' ? 0 : trayLevel(view.powerW ?? 0, limits > 0 ? limits : null)
+    const next = view.state === 'paused' ? 0 : trayLevel(view.powerW, capacityW)
     if (next !== level) {
       level = next
       tray.setImage(iconFor(level))

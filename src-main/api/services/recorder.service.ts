@@ -115,11 +115,6 @@ export class RecorderService {
     this.processListeners.forEach((listener) => listener())
   }
 
-  /** Since when recording is paused, ms; null while it records (or was never started). */
-  pausedSince(): number | null {
-    return this.pausedSinceMs
-  }
-
   private live(): boolean {
     return this.running && this.pausedSinceMs === null
   }
