@@ -3,7 +3,8 @@ import { MESSAGES_EN, type MessageCode } from './messages.en.ts'
 import { MESSAGES_FR } from './messages.fr.ts'
 
 export type { MessageCode }
-export type Language = 'en' | 'fr'
+export type { Language } from './language.ts'
+import type { Language } from './language.ts'
 
 /** Values a sentence is filled with. */
 export type MessageParams = Readonly<Record<string, string | number>>
@@ -32,12 +33,6 @@ export function isMessageCode(code: string): code is MessageCode {
 export function formatMessage(language: Language, code: string, params: MessageParams = {}): string {
   const template = isMessageCode(code) ? CATALOGUES[language][code] : code
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : whole))
-}
-
-/** The language of a setting: 'system' follows the OS's locale (French for any fr-*, else English). */
-export function resolveLanguage(setting: 'system' | Language, systemLocale: string): Language {
-  if (setting !== 'system') return setting
-  return systemLocale.toLowerCase().startsWith('fr') ? 'fr' : 'en'
 }
 
 export function formatText(language: Language, m: Message): string {

@@ -1,5 +1,6 @@
 import { createI18n, useI18n } from 'vue-i18n'
-import { resolveLanguage as resolveFor, type Message } from '../../src-main/contract/messages.ts'
+import { resolveLanguage as resolveFor } from '../../src-main/contract/language.ts'
+import type { Message } from '../../src-main/contract/messages.ts'
 import { messages } from './catalogue.ts'
 
 export type Language = 'en' | 'fr'
