@@ -19,6 +19,7 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   import: async () => (await import('./import.bench.ts')).benchImport,
   store: async () => (await import('./store.bench.ts')).benchStore,
   history: async () => (await import('./history.bench.ts')).benchHistory,
+  metrics: async () => (await import('./metrics.bench.ts')).benchMetrics,
   renderer: async () => (await import('./renderer.bench.ts')).benchRenderer,
   whatif: async () => (await import('./whatif.bench.ts')).benchWhatIf,
 }
