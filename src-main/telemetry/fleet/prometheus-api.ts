@@ -2,12 +2,13 @@ import { z } from 'zod'
 import { WattprintError } from '../../contract/errors.ts'
 import { withoutControls } from '../../core/text.ts'
 import { readBounded } from '../bounded-read.ts'
+import { parseValue } from '../inference/prometheus-text.parse.ts'
 
 /** Most bytes of one query's answer (11,000 points × a few hundred series of a large fleet). */
 const MAX_ANSWER_BYTES = 64 * 1024 * 1024
 const TIMEOUT_MS = 30_000
 
-/** query_range's answer: a matrix of series, each [unix seconds, "value"] pairs (https://prometheus.io/docs/prometheus/latest/querying/api/). */
+/** query_range's answer: a matrix of series, each [unix seconds, "value"] pairs (values as the text format writes them: NaN, +Inf) (https://prometheus.io/docs/prometheus/latest/querying/api/). */
 const MatrixAnswerSchema = z.object({
   status: z.literal('success'),
   data: z.object({
@@ -81,12 +82,25 @@ export async function queryRange(
     const parsed = MatrixAnswerSchema.safeParse(body)
     if (!parsed.success) throw new WattprintError('upstream', 'fleet.bad-answer', { server: where, detail: 'not a Prometheus query_range answer' })
     return {
-      series: parsed.data.data.result.map((r) => ({ labels: r.metric, values: r.values.map(([t, v]) => [t, Number(v)] as [number, number]) })),
+      series: parsed.data.data.result.map((r) => ({
+        labels: cleanLabels(r.metric),
+        values: r.values.map(([t, v]) => [t, parseValue(v) ?? Number.NaN] as [number, number]),
+      })),
       warnings: parsed.data.warnings ?? [],
     }
   } finally {
     clearTimeout(timer)
   }
+}
+
+/** Longest label value kept, characters (a machine or GPU name: more is not a name). */
+const MAX_LABEL_CHARS = 200
+
+/** Labels as another server wrote them, made safe to show: no control or bidi characters, bounded. */
+function cleanLabels(labels: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(labels).map(([k, v]) => [withoutControls(k).slice(0, MAX_LABEL_CHARS), withoutControls(v).slice(0, MAX_LABEL_CHARS)]),
+  )
 }
 
 function causeOf(error: unknown): string {
