@@ -63,11 +63,17 @@ export class FleetService {
     if (!url) throw new WattprintError('bad-input', 'fleet.no-url', {}, { field: 'prometheus' })
     const base = prometheusBase(url)
     const stepS = request.stepS ?? stepFor(request.sinceMs, request.untilMs)
-    // Points at since+step … until: each power point's mean covers the step before it, inside the period.
-    const range = { startS: Math.floor(request.sinceMs / 1000) + stepS, endS: Math.floor(request.untilMs / 1000), stepS }
-    if (range.endS < range.startS) range.startS = range.endS
+    // A counter is read from the period's start (its value then is the baseline); a power point's
+    // mean covers the step before it, so those points start one step in, inside the period.
+    const sinceS = Math.floor(request.sinceMs / 1000)
+    const endS = Math.max(sinceS, Math.floor(request.untilMs / 1000))
+    const rangeOf = (family: FleetFamily): { startS: number; endS: number; stepS: number } => ({
+      startS: family === 'wattprint' || family === 'dcgm-energy' ? sinceS : Math.min(endS, sinceS + stepS),
+      endS,
+      stepS,
+    })
     const queries = QUERIES.map((q) => ({ ...q, query: q.query.replace('{step}', String(stepS)) }))
-    const answers = await Promise.all(queries.map((q) => queryRange(base, q.query, range, this.fetchFn)))
+    const answers = await Promise.all(queries.map((q) => queryRange(base, q.query, rangeOf(q.family), this.fetchFn)))
     const series: FleetSeries[] = answers.flatMap((a, i) =>
       a.series.map((s) => ({ family: queries[i]?.family ?? 'wattprint', labels: s.labels, values: s.values })),
     )
