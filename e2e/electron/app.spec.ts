@@ -71,6 +71,11 @@ test.describe('the desktop app (Electron)', () => {
         )
       })
       expect(refused).toMatch(/windowS/)
+      // The application menu in the user's language, and the main process opening a view (as the tray and menus do).
+      const menu = await app.evaluate(({ Menu }) => Menu.getApplicationMenu()?.items.map((item) => item.label) ?? [])
+      expect(menu).toEqual(process.platform === 'darwin' ? ['Wattprint', 'Edit', 'View', 'Window', 'Help'] : ['File', 'Edit', 'View', 'Window', 'Help'])
+      await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.webContents.send('app:navigate', { route: '/about' }))
+      await expect(page.getByRole('heading', { name: 'About Wattprint', level: 1 })).toBeVisible()
     } finally {
       await app.close()
       xvfb?.kill()
