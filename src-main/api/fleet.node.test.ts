@@ -36,7 +36,7 @@ describe('the fleet report, against a stand-in Prometheus API', () => {
     const sinceMs = Date.parse('2026-11-18T00:00:00Z')
     const report = await fleet.report({ sinceMs, untilMs: sinceMs + 3_600_000, prometheus: 'http://prom:9090', stepS: 60 })
     const counter = asked.find((a) => a.query === 'wattprint_energy_joules_total')
-    const power = asked.find((a) => a.query.startsWith('avg_over_time(DCGM_FI_DEV_POWER_USAGE[60s])'))
+    const power = asked.find((a) => a.query === 'avg_over_time(DCGM_FI_DEV_POWER_USAGE[120s])')
     expect(counter).toMatchObject({ start: sinceMs / 1000, end: sinceMs / 1000 + 3600, step: '60s' })
     expect(power).toMatchObject({ start: sinceMs / 1000 + 60, end: sinceMs / 1000 + 3600 })
     // 200 W for the hour through the counter; 500 W × 60 points × 60 s through the power gauge.
@@ -50,5 +50,12 @@ describe('the fleet report, against a stand-in Prometheus API', () => {
       ['ws/GPU-1', 'counter', 'nvml'],
     ])
     expect(report.report.footprint.grid?.id).toBe('grid:ember:FRA')
+    // A time-of-use tariff prices the fleet's energy by local hour too.
+    await ctx.settings.update({
+      currency: 'EUR',
+      tariff: { kind: 'time-of-use', peakPricePerKWh: 0.3, offPeakPricePerKWh: 0.1, peakStartHour: 0, peakEndHour: 24 },
+    })
+    const priced = await fleet.report({ sinceMs, untilMs: sinceMs + 3_600_000, prometheus: 'http://prom:9090', stepS: 60 })
+    expect(priced.report.footprint.cost).toBeCloseTo(((500 * 3600 + 200 * 3600) / 3.6e6) * 0.3, 6)
   })
 })

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { DEMO_TRACE, tempDir } from '../../test/helpers.ts'
 import { createContext, type AppContext } from './context.ts'
 import { dispatch } from './dispatch.ts'
-import { collectMetrics } from './metrics.ts'
+import { collectMetrics, counterValue } from './metrics.ts'
 
 const GPU = 'GPU-b0d9e700-0000-4000-8000-000000000000'
 const NOON = Date.parse('2026-11-18T12:00:00Z')
@@ -52,5 +52,15 @@ describe("the metrics' counters, from the history", () => {
     })
     const cost = collectMetrics(ctx).find((f) => f.name === 'wattprint_cost_total')?.samples[0]
     expect(cost?.labels).toEqual({ currency: 'EUR', price_per_kwh: 'peak 0.3 7-23h, off-peak 0.1', tariff: 'time-of-use' })
+  })
+})
+
+describe('a counter as exported', () => {
+  it('is rounded to the millionth and never goes below what was exported before (a sum over another split of the rollups can come out lower)', () => {
+    const seen = new Map<string, number>()
+    expect(counterValue(seen, 'k', 2220961.3662)).toBe(2220961.3662)
+    expect(counterValue(seen, 'k', 2220961.3661999987)).toBe(2220961.3662)
+    expect(counterValue(seen, 'k', 2220970.5)).toBe(2220970.5)
+    expect(counterValue(seen, 'other', 1)).toBe(1)
   })
 })

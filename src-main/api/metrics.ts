@@ -1,14 +1,35 @@
 import { METRICS, type MetricName } from '../contract/metrics.ts'
 import type { Settings } from '../contract/settings.ts'
+import { IDLE_APP } from '../core/attribution.ts'
 import type { MetricFamily } from '../core/prometheus-exposition.ts'
 import type { AppContext } from './context.ts'
 
 type Labels = Record<string, string>
 
-function family(name: MetricName, samples: { labels: Labels; value: number }[]): MetricFamily {
+/**
+ * The highest value each counter series has been exported at, per context. Totals are re-read from
+ * the rollups at each scrape, and a sum over another split of them can come out a rounding error
+ * lower; Prometheus would read any drop as a restart and count the whole total again.
+ */
+const highWater = new WeakMap<AppContext, Map<string, number>>()
+
+/** A counter's exported value: to the millionth (a µJ, a µg: below any reading's precision, above float noise), never below the last one. */
+export function counterValue(seen: Map<string, number>, key: string, value: number): number {
+  const exported = Math.max(Math.round(value * 1e6) / 1e6, seen.get(key) ?? 0)
+  seen.set(key, exported)
+  return exported
+}
+
+function familyOf(name: MetricName, samples: { labels: Labels; value: number }[], context: AppContext): MetricFamily {
   const { type, help, labels } = METRICS[name]
+  const seen = highWater.get(context) ?? new Map<string, number>()
+  highWater.set(context, seen)
   // Every sample carries exactly the contract's labels, in its order (an absent one is empty).
-  const ordered = samples.map((s) => ({ value: s.value, labels: Object.fromEntries(labels.map((l) => [l, s.labels[l] ?? ''])) }))
+  const ordered = samples.map((s) => {
+    const ownLabels = Object.fromEntries(labels.map((l) => [l, s.labels[l] ?? '']))
+    if (type !== 'counter') return { value: s.value, labels: ownLabels }
+    return { value: counterValue(seen, `${name}${JSON.stringify(ownLabels)}`, s.value), labels: ownLabels }
+  })
   return { name, type, help, samples: ordered }
 }
 
@@ -30,6 +51,7 @@ function priceLabel(settings: Settings): string {
  * factors in use, named in their labels.
  */
 export function collectMetrics(context: AppContext): MetricFamily[] {
+  const family = (name: MetricName, samples: { labels: Labels; value: number }[]): MetricFamily => familyOf(name, samples, context)
   context.recorder.current.flush()
   const nowMs = context.clock.nowMs()
   const report = context.reports.report(0, nowMs + 1)
@@ -43,7 +65,11 @@ export function collectMetrics(context: AppContext): MetricFamily[] {
     const labels = { device: device.deviceId, name: device.name, domain: device.domain, source: device.source, method: device.method }
     ;(device.domain === 'gpu' ? gpuPower : cpuPower).push({ labels, value: sample.powerW })
   }
-  const idle = new Map(report.idle.map((b) => [b.deviceId, b.idleW]))
+  const apps = context.reports.appEnergyByDevice(0, nowMs + 1)
+  // Above idle, interval by interval as it was recorded (each interval's power beyond the baseline
+  // in force then: what the app split set apart as idle), so it only ever grows.
+  const aboveIdle = new Map<string, number>()
+  for (const a of apps) if (a.app !== IDLE_APP) aboveIdle.set(a.deviceId, (aboveIdle.get(a.deviceId) ?? 0) + a.energyJ)
   const fp = report.footprint
   const settings = context.settings.get()
   const pack = context.dataPacks.pack()
@@ -57,15 +83,14 @@ export function collectMetrics(context: AppContext): MetricFamily[] {
     ),
     family(
       'wattprint_energy_above_idle_joules_total',
-      report.devices.flatMap((d) =>
-        d.aboveIdleEnergyJ === null
-          ? []
-          : [{ labels: { device: d.deviceId, name: d.name, idle_w: String(idle.get(d.deviceId) ?? '') }, value: d.aboveIdleEnergyJ }],
-      ),
+      report.devices.flatMap((d) => {
+        const joules = aboveIdle.get(d.deviceId)
+        return joules === undefined ? [] : [{ labels: { device: d.deviceId, name: d.name }, value: joules }]
+      }),
     ),
     family(
       'wattprint_app_energy_joules_total',
-      context.reports.appEnergyByDevice(0, nowMs + 1).map((a) => ({ labels: { app: a.app, device: a.deviceId }, value: a.energyJ })),
+      apps.map((a) => ({ labels: { app: a.app, device: a.deviceId }, value: a.energyJ })),
     ),
     family(
       'wattprint_co2e_grams_total',

@@ -1,6 +1,6 @@
 import type { AppRoute } from '../contract/channels.ts'
 import { formatMessage, type Language, type MessageCode, type MessageParams } from '../contract/messages.ts'
-import { energyText, formatMoney, formatWatts, massText, type EnergyUnit, type MassUnits } from '../contract/quantity-text.ts'
+import { energyText, formatMoney, formatWatts, massText, numberFormat, type EnergyUnit, type MassUnits } from '../contract/quantity-text.ts'
 import type { Notice } from '../api/services/notices.service.ts'
 
 /**
@@ -160,7 +160,11 @@ export function noticeText(reader: Reader, notice: Notice): NoticeText {
     case 'stuck':
       return {
         title: say(reader, 'notify.stuck-title', { device: notice.deviceName }),
-        body: say(reader, 'notify.stuck-body', { threshold: notice.thresholdW, minutes: notice.minutes, power: formatWatts(notice.powerW, reader.locale) }),
+        body: say(reader, 'notify.stuck-body', {
+          threshold: numberFormat(reader.locale, { maximumFractionDigits: 1 }).format(notice.thresholdW),
+          minutes: notice.minutes,
+          power: formatWatts(notice.powerW, reader.locale),
+        }),
         route: '/devices',
       }
   }
@@ -228,11 +232,11 @@ export function appMenuModel(reader: Reader, platform: NodeJS.Platform): MenuNod
           separator,
           settings,
           separator,
-          item('menu.app', { role: 'services' }),
+          item('menu.services', { role: 'services' }),
           separator,
-          item('menu.app', { role: 'hide' }),
-          item('menu.app', { role: 'hideOthers' }),
-          item('menu.app', { role: 'unhide' }),
+          item('menu.hide', { role: 'hide' }),
+          item('menu.hide-others', { role: 'hideOthers' }),
+          item('menu.show-all', { role: 'unhide' }),
           separator,
           quit,
         ],

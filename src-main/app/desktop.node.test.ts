@@ -17,6 +17,9 @@ import { createContext, type AppContext } from '../api/context.ts'
 import { dispatch } from '../api/dispatch.ts'
 import type { Reader } from './desktop-text.ts'
 
+// "Today" and the daily budget are local days: this file's data and clock are in UTC, so is its zone.
+process.env.TZ = 'UTC'
+
 // The Electron layer against the stand-in electron module: what the tray, the notifications,
 // the window and the menu ask of Electron, with the real context behind them.
 vi.mock('electron', () => import('../../test/stand-ins/electron/index.ts'))

@@ -1,13 +1,12 @@
 import { Menu, Tray, nativeImage, nativeTheme } from 'electron'
 import { join } from 'node:path'
 import type { AppContext } from '../api/context.ts'
-import { startOfLocalDayMs } from '../core/time.ts'
+import { endOfLocalDayMs, startOfLocalDayMs } from '../core/time.ts'
 import { trayMenu, trayTooltip, type Reader, type TrayAction, type TrayView } from './desktop-text.ts'
 import { trayIconName, trayLevel, type TrayLevel, type TrayVariant } from './tray-icon.ts'
 
 /** Today's totals are read again at most this often (a rollup query; the tooltip's watts follow every second). */
 const TODAY_EVERY_MS = 60_000
-const DAY_MS = 86_400_000
 
 export interface TrayActions {
   show(route?: '/' | '/devices'): void
@@ -69,7 +68,7 @@ export function createTray(context: AppContext, iconsDir: string, reader: () => 
     if (!force && today && nowMs - today.atMs >= 0 && nowMs - today.atMs < TODAY_EVERY_MS) return today.value
     context.recorder.current.flush()
     const sinceMs = startOfLocalDayMs(nowMs)
-    const report = context.reports.report(sinceMs, sinceMs + DAY_MS)
+    const report = context.reports.report(sinceMs, endOfLocalDayMs(nowMs))
     const value = { energyJ: report.energyJ, co2eKg: report.footprint.co2eKg, cost: report.footprint.cost, samples: report.samples }
     today = { atMs: nowMs, value }
     return value

@@ -301,6 +301,10 @@ export const MESSAGES_FR: Readonly<Record<MessageCode, string>> = {
   'menu.window': 'Fenêtre',
   'menu.help': 'Aide',
   'menu.about': 'À propos de Wattprint',
+  'menu.services': 'Services',
+  'menu.hide': 'Masquer Wattprint',
+  'menu.hide-others': 'Masquer les autres',
+  'menu.show-all': 'Tout afficher',
   'menu.settings': 'Réglages…',
   'menu.close-window': 'Fermer la fenêtre (l’enregistrement continue)',
   'menu.quit': 'Quitter Wattprint',
@@ -341,7 +345,7 @@ export const MESSAGES_FR: Readonly<Record<MessageCode, string>> = {
   'notify.weekly-body-cost': 'Du {from} au {to} : {energy}, {co2e} CO2e, {cost}.',
   'notify.stuck-title': '{device} consomme sans rien faire',
   'notify.stuck-body':
-    'Plus de {threshold} W à 0 % d’utilisation depuis {minutes} minutes (maintenant {power}) : un processus bloqué, un mineur, un jeu resté ouvert ? Appareils montre ce qui tourne dessus.',
+    'Plus de {threshold} W à 0 % d’utilisation depuis {minutes} minutes (maintenant {power}) : un processus bloqué, un logiciel de minage, un jeu resté ouvert ? Appareils montre ce qui tourne dessus.',
   'dialog.db-title': 'Wattprint ne peut pas ouvrir sa base de données',
 
   'fleet.bad-url':

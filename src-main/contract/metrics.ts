@@ -22,8 +22,8 @@ export const METRICS = {
   },
   wattprint_energy_above_idle_joules_total: {
     type: 'counter',
-    help: "Energy above the device's idle baseline, J (idle_w: the baseline in use, learned or set; a new baseline starts a new series).",
-    labels: ['device', 'name', 'idle_w'],
+    help: "Energy above the device's idle baseline, J, interval by interval with the baseline in force then (devices whose processes are read).",
+    labels: ['device', 'name'],
   },
   wattprint_app_energy_joules_total: {
     type: 'counter',

@@ -107,6 +107,72 @@ describe("a fleet's energy from Prometheus series", () => {
     expect(devices[0]).toMatchObject({ energyJ: 1000, source: 'nvml', firstMs: 0, lastMs: 30_000, points: 4 })
   })
 
+  it('knows one GPU read by DCGM (device="nvidia0", UUID) and by nvidia_gpu_exporter (uuid lower-cased, no "gpu-") as one, under either machine name', () => {
+    const series: FleetSeries[] = [
+      {
+        family: 'dcgm-energy',
+        labels: { Hostname: 'dgx', device: 'nvidia0', UUID: 'GPU-1111AAAA', modelName: 'H100' },
+        values: [
+          [0, 0],
+          [10, 9_000_000],
+        ],
+      },
+      { family: 'nvidia-gpu-exporter', labels: { instance: '10.0.0.5:9835', uuid: '1111aaaa' }, values: [[10, 900]] },
+      {
+        family: 'wattprint',
+        labels: { instance: 'dgx:9787', device: 'GPU-1111aaaa', source: 'nvml', method: 'counter' },
+        values: [
+          [0, 0],
+          [10, 9000],
+        ],
+      },
+    ]
+    const devices = fleetDevices(series, 10)
+    expect(devices.map((d) => [d.machine, d.device, d.family, d.energyJ])).toEqual([['dgx', 'GPU-1111aaaa', 'wattprint', 9000]])
+  })
+
+  it('two series of one device at the same time (one target scraped by two jobs) count once; one after the other, both', () => {
+    const twice: FleetSeries[] = [
+      {
+        family: 'wattprint',
+        labels: { instance: 'ws:9787', job: 'a', device: 'GPU-aaaa' },
+        values: [
+          [0, 0],
+          [10, 1000],
+        ],
+      },
+      {
+        family: 'wattprint',
+        labels: { instance: 'ws:9787', job: 'b', device: 'GPU-aaaa' },
+        values: [
+          [0, 0],
+          [10, 1000],
+        ],
+      },
+    ]
+    expect(fleetDevices(twice, 10).map((d) => d.energyJ)).toEqual([1000])
+  })
+
+  it("puts each point's energy in the local hour it ends in (what a time-of-use tariff prices)", () => {
+    const t0 = new Date(2026, 10, 18, 9, 59, 0).getTime() / 1000
+    const [device] = fleetDevices(
+      [
+        {
+          family: 'dcgm-power',
+          labels: { Hostname: 'dgx', UUID: 'GPU-1' },
+          values: [
+            [t0, 100],
+            [t0 + 60, 200],
+            [t0 + 120, 300],
+          ],
+        },
+      ],
+      60,
+    )
+    expect(device?.byLocalHourJ[9]).toBe(6000)
+    expect(device?.byLocalHourJ[10]).toBe(30_000)
+  })
+
   it('picks a step that keeps a period under 10,000 points, never under 15 s', () => {
     expect(stepFor(0, 3_600_000)).toBe(15)
     expect(stepFor(0, 30 * 86_400_000)).toBe(260)

@@ -38,6 +38,8 @@ export interface FleetDevice {
   lastMs: number | null
   /** The labels of the series counted (Wattprint's carry its domain and method). */
   labels: Readonly<Record<string, string>>
+  /** The energy by local hour of day (index 0-23), J: what a time-of-use tariff prices. */
+  byLocalHourJ: number[]
 }
 
 /**
@@ -88,10 +90,27 @@ export function machineOf(labels: Readonly<Record<string, string>>): string {
   return instance.replace(/:\d+$/, '')
 }
 
-/** A GPU's identity within its machine, whoever exports it (Wattprint's device, DCGM's UUID, the exporter's uuid). */
+/**
+ * A GPU's UUID however an exporter writes it: Wattprint and DCGM "GPU-1a2b…", nvidia_gpu_exporter
+ * lower-cased without "gpu-". Null when the series names none.
+ */
+export function normalisedUuid(labels: Readonly<Record<string, string>>): string | null {
+  const raw = labels.UUID ?? labels.uuid ?? (labels.device && /^gpu-/i.test(labels.device) ? labels.device : undefined)
+  return raw ? raw.toLowerCase().replace(/^gpu-/, '') : null
+}
+
+/** What a device is called in the report: its UUID as NVIDIA writes it, else Wattprint's key or the GPU index. */
 function deviceOf(series: FleetSeries): string {
   const l = series.labels
-  return l.device ?? l.UUID ?? l.uuid ?? `${l.gpu ?? l.index ?? '?'}`
+  const uuid = normalisedUuid(l)
+  if (uuid) return `GPU-${uuid}`
+  return l.device ?? `${l.gpu ?? l.index ?? '?'}`
+}
+
+/** One key per physical device: its UUID wherever it is read (a GPU read by two exporters, even named as two machines), else machine and name. */
+function keyOf(series: FleetSeries): string {
+  const uuid = normalisedUuid(series.labels)
+  return uuid ? `uuid:${uuid}` : `${machineOf(series.labels)}\u0000${deviceOf(series)}`
 }
 
 function nameOf(series: FleetSeries): string {
@@ -118,13 +137,40 @@ function seriesDevice(s: FleetSeries, stepS: number): FleetDevice {
     lastMs: last ? last[0] * 1000 : null,
     labels: s.labels,
   }
+  const byLocalHourJ = energyByLocalHour(s, stepS)
   if (counter) {
     const { increase, resets } = counterIncrease(s.values)
     const coveredS = first && last ? last[0] - first[0] : 0
-    return { ...common, method: 'counter-increase', energyJ: increase * JOULES_PER_UNIT[s.family], coveredS, maxPowerW: null, resets }
+    return { ...common, method: 'counter-increase', energyJ: increase * JOULES_PER_UNIT[s.family], coveredS, maxPowerW: null, resets, byLocalHourJ }
   }
   const integrated = meanPowerEnergy(s.values, stepS)
-  return { ...common, method: 'power-integration', energyJ: integrated.energyJ, coveredS: integrated.coveredS, maxPowerW: integrated.maxPowerW, resets: 0 }
+  return {
+    ...common,
+    method: 'power-integration',
+    energyJ: integrated.energyJ,
+    coveredS: integrated.coveredS,
+    maxPowerW: integrated.maxPowerW,
+    resets: 0,
+    byLocalHourJ,
+  }
+}
+
+/** Each point's share of the energy (a counter's rise since the point before, or mean power × step) by the local hour it ends in, J. */
+function energyByLocalHour(s: FleetSeries, stepS: number): number[] {
+  const hours = Array.from({ length: 24 }, () => 0)
+  const counter = s.family === 'wattprint' || s.family === 'dcgm-energy'
+  s.values.forEach(([t, v], i) => {
+    if (!Number.isFinite(v)) return
+    const before = s.values[i - 1]?.[1]
+    const joules = counter
+      ? (i === 0 || before === undefined || !Number.isFinite(before) ? 0 : v >= before ? v - before : v) * JOULES_PER_UNIT[s.family]
+      : v >= 0
+        ? v * stepS
+        : 0
+    const hour = new Date(t * 1000).getHours()
+    hours[hour] = (hours[hour] ?? 0) + joules
+  })
+  return hours
 }
 
 /**
@@ -136,26 +182,37 @@ export function fleetDevices(series: readonly FleetSeries[], stepS: number): Fle
   const byDevice = new Map<string, FleetSeries[]>()
   for (const s of series) {
     if (s.values.length === 0) continue
-    const key = `${machineOf(s.labels)}\u0000${deviceOf(s)}`
+    const key = keyOf(s)
     byDevice.set(key, [...(byDevice.get(key) ?? []), s])
   }
   return [...byDevice.values()].map((all) => {
     const family = FLEET_FAMILIES.find((f) => all.some((s) => s.family === f)) ?? 'wattprint'
-    const parts = all.filter((s) => s.family === family).map((s) => seriesDevice(s, stepS))
+    // Series that follow one another (a label changed) add up; two that overlap in time (one
+    // target scraped by two jobs) are the same energy twice: the larger one stands.
+    const kept: FleetDevice[] = []
+    for (const part of all
+      .filter((s) => s.family === family)
+      .map((s) => seriesDevice(s, stepS))
+      .sort((a, b) => (a.firstMs ?? 0) - (b.firstMs ?? 0))) {
+      const overlapped = kept.find((k) => (part.firstMs ?? 0) <= (k.lastMs ?? 0) && (k.firstMs ?? 0) <= (part.lastMs ?? 0))
+      if (!overlapped) kept.push(part)
+      else if (part.energyJ > overlapped.energyJ) kept.splice(kept.indexOf(overlapped), 1, part)
+    }
     // The latest series names the device and its source.
-    const latest = parts.reduce((a, b) => ((b.lastMs ?? 0) > (a.lastMs ?? 0) ? b : a))
-    const firsts = parts.flatMap((p) => (p.firstMs === null ? [] : [p.firstMs]))
-    const lasts = parts.flatMap((p) => (p.lastMs === null ? [] : [p.lastMs]))
-    const powers = parts.flatMap((p) => (p.maxPowerW === null ? [] : [p.maxPowerW]))
+    const latest = kept.reduce((a, b) => ((b.lastMs ?? 0) > (a.lastMs ?? 0) ? b : a))
+    const firsts = kept.flatMap((p) => (p.firstMs === null ? [] : [p.firstMs]))
+    const lasts = kept.flatMap((p) => (p.lastMs === null ? [] : [p.lastMs]))
+    const powers = kept.flatMap((p) => (p.maxPowerW === null ? [] : [p.maxPowerW]))
     return {
       ...latest,
-      energyJ: parts.reduce((sum, p) => sum + p.energyJ, 0),
-      coveredS: parts.reduce((sum, p) => sum + p.coveredS, 0),
-      points: parts.reduce((sum, p) => sum + p.points, 0),
-      resets: parts.reduce((sum, p) => sum + p.resets, 0),
+      energyJ: kept.reduce((sum, p) => sum + p.energyJ, 0),
+      coveredS: kept.reduce((sum, p) => sum + p.coveredS, 0),
+      points: kept.reduce((sum, p) => sum + p.points, 0),
+      resets: kept.reduce((sum, p) => sum + p.resets, 0),
       maxPowerW: powers.length ? Math.max(...powers) : null,
       firstMs: firsts.length ? Math.min(...firsts) : null,
       lastMs: lasts.length ? Math.max(...lasts) : null,
+      byLocalHourJ: Array.from({ length: 24 }, (_, h) => kept.reduce((sum, p) => sum + (p.byLocalHourJ[h] ?? 0), 0)),
     }
   })
 }

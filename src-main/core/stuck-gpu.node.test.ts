@@ -44,6 +44,18 @@ describe('a GPU drawing power at 0 % use', () => {
     expect(watch.sinceMs).toBe(T0 + STUCK_HOLD_MS)
   })
 
+  it('slow polling (a minute apart, on battery) still reports once the gap allowed is scaled to it', () => {
+    let watch: StuckWatch = IDLE_WATCH
+    const reports: number[] = []
+    for (let i = 0; i <= 12; i++) {
+      const step = watchReading(watch, { tMs: T0 + i * 70_000, powerW: 80, utilPct: 0 }, 50, STUCK_HOLD_MS, 300_000)
+      watch = step.watch
+      if (step.report) reports.push(i)
+    }
+    // 70 s apart: the 10 minutes are reached at the 9th reading (630 s).
+    expect(reports).toEqual([9])
+  })
+
   it('never reports twice in one stretch, whatever the readings (property)', () => {
     fc.assert(
       fc.property(

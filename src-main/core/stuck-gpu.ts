@@ -2,7 +2,7 @@
 export const STUCK_HOLD_MS = 10 * 60_000
 
 /** Readings further apart than this break the watch (sleep, a pause, a restart): it starts again. */
-const MAX_READING_GAP_MS = 60_000
+export const DEFAULT_MAX_READING_GAP_MS = 60_000
 
 export interface StuckWatch {
   /** Since when the device has drawn more than the threshold at 0 % use; null when it has not. */
@@ -24,9 +24,11 @@ export function watchReading(
   reading: { tMs: number; powerW: number | null; utilPct: number | null },
   thresholdW: number,
   holdMs = STUCK_HOLD_MS,
+  /** Longer gaps between readings break the watch; the caller scales it with the polling interval. */
+  maxGapMs = DEFAULT_MAX_READING_GAP_MS,
 ): { watch: StuckWatch; report: boolean } {
   const stuckNow = reading.powerW !== null && reading.powerW > thresholdW && reading.utilPct === 0
-  const continuous = watch.lastMs !== null && reading.tMs - watch.lastMs <= MAX_READING_GAP_MS && reading.tMs >= watch.lastMs
+  const continuous = watch.lastMs !== null && reading.tMs - watch.lastMs <= maxGapMs && reading.tMs >= watch.lastMs
   if (!stuckNow) return { watch: { sinceMs: null, lastMs: reading.tMs, reported: false }, report: false }
   const sinceMs = continuous && watch.sinceMs !== null ? watch.sinceMs : reading.tMs
   const reported = continuous ? watch.reported : false

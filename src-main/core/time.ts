@@ -45,6 +45,11 @@ export function startOfLocalDayMs(tMs: number): number {
   return DateTime.fromMillis(tMs).startOf('day').toMillis()
 }
 
+/** Local midnight that ends the day containing `tMs` (23 or 25 hours after its start on the days clocks change). */
+export function endOfLocalDayMs(tMs: number): number {
+  return DateTime.fromMillis(tMs).startOf('day').plus({ days: 1 }).toMillis()
+}
+
 /** Local calendar date of `tMs` as YYYY-MM-DD, in the system zone. */
 export function localDateKey(tMs: number): string {
   // Zone offsets are whole minutes: a minute lies in one local day. The recorder asks for every

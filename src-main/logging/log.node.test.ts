@@ -177,6 +177,11 @@ describe('Scrubber', () => {
     expect(scrubber.scrub(input)).toBe(output)
   })
 
+  it('drops a user and password inside a URL, and quoted keys as JSON writes them', () => {
+    expect(scrubber.scrub('scraping http://bob:hunter2@prom.lan:9090/api/v1/query_range?query=x')).toBe('scraping http://…@prom.lan:9090/api/v1/query_range?…')
+    expect(scrubber.scrub('{"token":"abcdef0123456789","api_key": "zz","name":"ok"}')).toBe('{"token":"…","api_key": "…","name":"ok"}')
+  })
+
   it('on Windows, the home folder in any case and with either slash', () => {
     const win = new Scrubber({ home: 'C:\\Users\\Ann', user: 'Ann', host: null, platform: 'win32' })
     expect(win.scrub('c:\\users\\ann\\AppData\\Roaming\\Wattprint\\wattprint.db and C:/Users/Ann/x')).toBe(

@@ -61,7 +61,11 @@ export class Scrubber {
     let out = text
     for (const secret of this.secrets) out = out.split(secret).join('…')
     out = out
+      // A user and password inside a URL.
+      .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]*@/gi, '$1…@')
       .replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s?#"'<>]*)\?[^\s#"'<>]*/gi, '$1?…')
+      // The same keys quoted, as JSON writes them: "token": "…".
+      .replace(/("(?:[a-z0-9]+_)*(?:api)?(?:token|key|secret|password|passwd)"\s*:\s*)"[^"]*"/gi, '$1"…"')
       .replace(/(?<![a-z0-9])((?:[a-z0-9]+_)*(?:api)?(?:token|key|secret|password|passwd))([=:]\s*)[^\s&"',;]+/gi, '$1$2…')
       .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g, '$1 …')
     if (this.homes) out = out.replace(this.homes, '~')

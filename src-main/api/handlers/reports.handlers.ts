@@ -1,9 +1,7 @@
 import { badInput } from '../../contract/errors.ts'
 import { countryGridFactor } from '../../core/grid-factors.ts'
-import { isKnownZone, startOfLocalDayMs } from '../../core/time.ts'
+import { endOfLocalDayMs, isKnownZone, startOfLocalDayMs } from '../../core/time.ts'
 import type { Handlers } from '../handler.ts'
-
-const DAY_MS = 86_400_000
 
 export const reportHandlers = {
   /** Today (local calendar day) so far, of what the UI shows (the demo while it runs). */
@@ -11,7 +9,7 @@ export const reportHandlers = {
     const { store, demo } = ctx.shownStore()
     ;(demo ? ctx.demo.sampler : ctx.recorder.current)?.flush()
     const sinceMs = startOfLocalDayMs(ctx.clock.nowMs())
-    return ctx.reports.report(sinceMs, sinceMs + DAY_MS, { store, demo })
+    return ctx.reports.report(sinceMs, endOfLocalDayMs(sinceMs), { store, demo })
   },
   'report:range': (ctx, request) => {
     if (request.countryIso3 !== undefined && countryGridFactor(request.countryIso3) === null)

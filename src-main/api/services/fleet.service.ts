@@ -13,10 +13,14 @@ const QUERIES: readonly { family: FleetFamily; query: string }[] = [
   { family: 'wattprint', query: 'wattprint_energy_joules_total' },
   // DCGM's total energy since the driver loaded, mJ (DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION, field 156).
   { family: 'dcgm-energy', query: 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION' },
-  // Power gauges, W: their mean over each step.
-  { family: 'dcgm-power', query: 'avg_over_time(DCGM_FI_DEV_POWER_USAGE[{step}s])' },
-  { family: 'nvidia-gpu-exporter', query: 'avg_over_time(nvidia_smi_power_draw_watts[{step}s])' },
+  // Power gauges, W: their mean over a window of at least 2 minutes ending at each point, so a
+  // target scraped every minute (Prometheus' default) has a sample in every window.
+  { family: 'dcgm-power', query: 'avg_over_time(DCGM_FI_DEV_POWER_USAGE[{window}s])' },
+  { family: 'nvidia-gpu-exporter', query: 'avg_over_time(nvidia_smi_power_draw_watts[{window}s])' },
 ]
+
+/** Shortest window a power gauge is averaged over, s: twice Prometheus' default scrape interval. */
+const POWER_WINDOW_MIN_S = 120
 
 const DOMAINS = new Set<Domain>(['gpu', 'cpu-package', 'dram', 'soc', 'platform'])
 const METHODS = new Set<EnergyMethod>(['counter', 'sampled-power', 'estimated'])
@@ -72,7 +76,7 @@ export class FleetService {
       endS,
       stepS,
     })
-    const queries = QUERIES.map((q) => ({ ...q, query: q.query.replace('{step}', String(stepS)) }))
+    const queries = QUERIES.map((q) => ({ ...q, query: q.query.replace('{window}', String(Math.max(stepS, POWER_WINDOW_MIN_S))) }))
     const answers = await Promise.all(queries.map((q) => queryRange(base, q.query, rangeOf(q.family), this.fetchFn)))
     const series: FleetSeries[] = answers.flatMap((a, i) =>
       a.series.map((s) => ({ family: queries[i]?.family ?? 'wattprint', labels: s.labels, values: s.values })),
@@ -81,7 +85,14 @@ export class FleetService {
     const totals = devices.map(totalsOf)
     const energyJ = totals.reduce((sum, d) => sum + d.energyJ, 0)
     const report = buildReport(
-      { energyJ, samples: devices.reduce((sum, d) => sum + d.points, 0), gaps: 0, devices: totals, energyKWhByLocalHour: null },
+      {
+        energyJ,
+        samples: devices.reduce((sum, d) => sum + d.points, 0),
+        gaps: 0,
+        devices: totals,
+        // What a time-of-use tariff prices: the energy by local hour of day, kWh.
+        energyKWhByLocalHour: Array.from({ length: 24 }, (_, h) => devices.reduce((sum, d) => sum + (d.byLocalHourJ[h] ?? 0), 0) / 3.6e6),
+      },
       request.sinceMs,
       request.untilMs,
       this.settings.get(),

@@ -2,7 +2,8 @@ import type { Budget } from '../../contract/settings.ts'
 import type { Device, Sample } from '../../contract/telemetry.ts'
 import { lastWeekMs, newCrossings, periodBoundsMs, type PeriodUse } from '../../core/budgets.ts'
 import type { Clock } from '../../core/clock.ts'
-import { IDLE_WATCH, STUCK_HOLD_MS, watchReading, type StuckWatch } from '../../core/stuck-gpu.ts'
+import { DEFAULT_MAX_READING_GAP_MS, IDLE_WATCH, STUCK_HOLD_MS, watchReading, type StuckWatch } from '../../core/stuck-gpu.ts'
+import { BATTERY_SLOWDOWN } from './recorder.service.ts'
 import type { NoticeLog } from '../../store/notice-log.ts'
 import type { ReportService } from './reports.service.ts'
 import type { SettingsService } from './settings.service.ts'
@@ -106,8 +107,11 @@ export class NoticeService {
       this.watches.clear()
       return
     }
+    // A reading every sampling interval, five times slower on battery: three missed polls break
+    // the watch (a sleep, a pause), slow polling alone never does.
+    const maxGapMs = Math.max(DEFAULT_MAX_READING_GAP_MS, 3 * BATTERY_SLOWDOWN * this.options.settings.get().sampleIntervalMs)
     for (const sample of samples) {
-      const { watch, report } = watchReading(this.watches.get(sample.deviceId) ?? IDLE_WATCH, sample, thresholdW)
+      const { watch, report } = watchReading(this.watches.get(sample.deviceId) ?? IDLE_WATCH, sample, thresholdW, STUCK_HOLD_MS, maxGapMs)
       this.watches.set(sample.deviceId, watch)
       if (!report || sample.powerW === null) continue
       const device = devices().find((d) => d.deviceId === sample.deviceId)

@@ -23,7 +23,7 @@ export type SourceChoice =
 export type RecorderListener = (recorder: Recorder) => void
 
 /** On battery, poll sources are read this many times less often. */
-const BATTERY_SLOWDOWN = 5
+export const BATTERY_SLOWDOWN = 5
 
 /**
  * The live recording: probes the registry's sources, selects which reads which device, and runs a

@@ -62,7 +62,15 @@ export async function queryRange(
       throw new WattprintError('upstream', 'fleet.unreachable', { server: where, detail: cause })
     }
     const tooLarge = (): Error => new WattprintError('upstream', 'fleet.bad-answer', { server: where, detail: `larger than ${MAX_ANSWER_BYTES} bytes` })
-    const text = await readBounded(response, MAX_ANSWER_BYTES, tooLarge)
+    let text: string
+    try {
+      text = await readBounded(response, MAX_ANSWER_BYTES, tooLarge)
+    } catch (error) {
+      if (error instanceof WattprintError) throw error
+      // The connection broke, or the time ran out, in the middle of the answer.
+      const cause = controller.signal.aborted ? `no complete answer within ${TIMEOUT_MS / 1000} s` : `the answer broke off: ${causeOf(error)}`
+      throw new WattprintError('upstream', 'fleet.unreachable', { server: where, detail: cause })
+    }
     let body: unknown
     try {
       body = JSON.parse(text)
