@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import { writeWhole } from './write-whole.ts'
 
 /**
  * Start at login on Linux, where Electron has no login-item API: an XDG autostart entry,
@@ -76,10 +77,7 @@ export function setLinuxAutostart(enabled: boolean, options: AutostartOptions): 
   }
   const text = desktopEntry(options)
   if (existing === text) return { path, action: 'unchanged' }
-  mkdirSync(join(path, '..'), { recursive: true })
-  const temporary = `${path}.${process.pid}.tmp`
-  writeFileSync(temporary, text, { mode: 0o644 })
-  renameSync(temporary, path)
+  writeWhole(path, text, 0o644)
   return { path, action: 'written' }
 }
 

@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { writeWhole } from './write-whole.ts'
 import { z } from 'zod'
 
 /** The window's place and size when it was last moved or closed (its normal bounds, not maximised ones). */
@@ -36,10 +36,7 @@ export function loadWindowState(file: string): WindowState | null {
 
 /** Written whole (temporary file renamed), so a crash mid-write leaves the previous state. */
 export function saveWindowState(file: string, state: WindowState): void {
-  mkdirSync(dirname(file), { recursive: true })
-  const temporary = `${file}.tmp`
-  writeFileSync(temporary, `${JSON.stringify(state)}\n`)
-  renameSync(temporary, file)
+  writeWhole(file, `${JSON.stringify(state)}\n`)
 }
 
 function overlap(a: Rect, b: Rect): { width: number; height: number } {
