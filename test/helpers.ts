@@ -91,3 +91,19 @@ export function defined<T>(value: T | null | undefined, what: string): T {
   if (value === null || value === undefined) throw new Error(`missing: ${what}`)
   return value
 }
+
+/** The GPU of {@link steadyPowerLog}'s readings. */
+export const STEADY_GPU = { uuid: 'GPU-b0d9e700-0000-4000-8000-000000000000', name: 'NVIDIA GeForce RTX 4090' } as const
+
+/**
+ * An nvidia-smi --query-gpu CSV log of one GPU (STEADY_GPU) at a steady power and 90 % use, one
+ * reading a second from `startMs` for `seconds` (inclusive), its times in UTC (import it with zone UTC).
+ */
+export function steadyPowerLog(startMs: number, seconds: number, powerW: number): string {
+  const rows = ['timestamp, name, power.draw [W], utilization.gpu [%], uuid']
+  for (let s = 0; s <= seconds; s++) {
+    const t = new Date(startMs + s * 1000).toISOString().slice(0, 23).replace('T', ' ').replace(/-/g, '/')
+    rows.push(`${t}, ${STEADY_GPU.name}, ${powerW.toFixed(2)}, 90, ${STEADY_GPU.uuid}`)
+  }
+  return rows.join('\n')
+}

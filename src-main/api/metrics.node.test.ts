@@ -1,19 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
-import { DEMO_TRACE, tempDir } from '../../test/helpers.ts'
+import { DEMO_TRACE, STEADY_GPU, steadyPowerLog, tempDir } from '../../test/helpers.ts'
 import { createContext, type AppContext } from './context.ts'
 import { dispatch } from './dispatch.ts'
 import { collectMetrics, counterValue } from './metrics.ts'
 
-const GPU = 'GPU-b0d9e700-0000-4000-8000-000000000000'
+const GPU = STEADY_GPU.uuid
 const NOON = Date.parse('2026-11-18T12:00:00Z')
-
-function hourLog(): string {
-  const rows = ['timestamp, name, power.draw [W], uuid']
-  for (let s = 0; s <= 3600; s++)
-    rows.push(`${new Date(NOON + s * 1000).toISOString().slice(0, 23).replace('T', ' ').replace(/-/g, '/')}, NVIDIA GeForce RTX 4090, 300.00, ${GPU}`)
-  return rows.join('\n')
-}
 
 let ctx: AppContext | null = null
 afterEach(async () => {
@@ -32,7 +25,7 @@ describe("the metrics' counters, from the history", () => {
       demoTraceFile: DEMO_TRACE,
       demoSpeed: 50,
     })
-    await dispatch(ctx, 'history:import', { format: 'nvidia-smi-csv', text: hourLog(), fileName: 'h.csv', zone: 'UTC' })
+    await dispatch(ctx, 'history:import', { format: 'nvidia-smi-csv', text: steadyPowerLog(NOON, 3600, 300), fileName: 'h.csv', zone: 'UTC' })
     await dispatch(ctx, 'settings:update', { pricePerKWh: 0.2, currency: 'EUR' })
     ctx.demo.start()
     const families = new Map(collectMetrics(ctx).map((f) => [f.name, f]))

@@ -1,23 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
-import { tempDir } from '../../test/helpers.ts'
+import { STEADY_GPU, steadyPowerLog, tempDir } from '../../test/helpers.ts'
 import type { Sample } from '../contract/telemetry.ts'
 import { createContext, type AppContext } from './context.ts'
 import { dispatch } from './dispatch.ts'
 import type { Notice } from './services/notices.service.ts'
 
-const GPU = 'GPU-b0d9e700-0000-4000-8000-000000000000'
+const GPU = STEADY_GPU.uuid
 // Wednesday 18 November 2026, 12:00-13:00 UTC: 300 W for an hour (0.3 kWh).
 const NOON = Date.parse('2026-11-18T12:00:00Z')
-
-function hourLog(): string {
-  const rows = ['timestamp, name, power.draw [W], utilization.gpu [%], uuid']
-  for (let s = 0; s <= 3600; s++) {
-    const t = new Date(NOON + s * 1000).toISOString().slice(0, 23).replace('T', ' ').replace(/-/g, '/')
-    rows.push(`${t}, NVIDIA GeForce RTX 4090, 300.00, 90, ${GPU}`)
-  }
-  return rows.join('\n')
-}
 
 let open: AppContext[] = []
 afterEach(async () => {
@@ -36,7 +27,7 @@ describe('budgets and the weekly summary, on a real database', () => {
     const db = join(tempDir(), 'notices.db')
     const now = { ms: NOON + 5 * 3_600_000 }
     const ctx = context(db, now)
-    await dispatch(ctx, 'history:import', { format: 'nvidia-smi-csv', text: hourLog(), fileName: 'hour.csv', zone: 'UTC' })
+    await dispatch(ctx, 'history:import', { format: 'nvidia-smi-csv', text: steadyPowerLog(NOON, 3600, 300), fileName: 'hour.csv', zone: 'UTC' })
     const heard: Notice[] = []
     ctx.notices.on((n) => heard.push(n))
     // Off by default: nothing is checked.
@@ -70,7 +61,7 @@ describe('budgets and the weekly summary, on a real database', () => {
     const db = join(tempDir(), 'weekly.db')
     const now = { ms: NOON + 5 * 3_600_000 }
     const ctx = context(db, now)
-    await dispatch(ctx, 'history:import', { format: 'nvidia-smi-csv', text: hourLog(), fileName: 'hour.csv', zone: 'UTC' })
+    await dispatch(ctx, 'history:import', { format: 'nvidia-smi-csv', text: steadyPowerLog(NOON, 3600, 300), fileName: 'hour.csv', zone: 'UTC' })
     await dispatch(ctx, 'settings:update', { weeklySummary: true, pricePerKWh: 0.2, currency: 'EUR' })
     // Monday 23 November: the week of the 16th is over.
     now.ms = Date.parse('2026-11-23T12:00:00Z')

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { defined, REPO_ROOT, tempDir, useFakeNvidiaSmi, waitFor } from '../../test/helpers.ts'
+import { defined, REPO_ROOT, steadyPowerLog, tempDir, useFakeNvidiaSmi, waitFor } from '../../test/helpers.ts'
 import {
   displays,
   resetElectron,
@@ -29,19 +29,9 @@ const { createMainWindow } = await import('./window.ts')
 const { setAppMenu } = await import('./app-menu.ts')
 
 const ICONS = join(REPO_ROOT, 'resources', 'icons')
-const GPU = 'GPU-b0d9e700-0000-4000-8000-000000000000'
-// Wednesday 18 November 2026, 11:00 UTC, as the app's clock reads it.
+// Wednesday 18 November 2026, 11:00 UTC, as the app's clock reads it; 300 W for the hour from 08:00 UTC
+// (0.3 kWh) already in today's history.
 const NOW = Date.parse('2026-11-18T11:00:00Z')
-
-/** 300 W for the hour from 08:00 UTC: 0.3 kWh already in today's history. */
-function morningLog(): string {
-  const rows = ['timestamp, name, power.draw [W], utilization.gpu [%], uuid']
-  for (let s = 0; s <= 3600; s++) {
-    const t = new Date(NOW - 3 * 3_600_000 + s * 1000).toISOString().slice(0, 23).replace('T', ' ').replace(/-/g, '/')
-    rows.push(`${t}, NVIDIA GeForce RTX 4090, 300.00, 90, ${GPU}`)
-  }
-  return rows.join('\n')
-}
 
 const french = (language: 'en' | 'fr' = 'fr'): Reader => ({
   language,
@@ -87,7 +77,12 @@ describe('the tray, with a GPU recorded by the stand-in nvidia-smi', () => {
       clock: shiftedClock(NOW, Date.now()),
     })
     contexts.push(ctx)
-    await dispatch(ctx, 'history:import', { format: 'nvidia-smi-csv', text: morningLog(), fileName: 'morning.csv', zone: 'UTC' })
+    await dispatch(ctx, 'history:import', {
+      format: 'nvidia-smi-csv',
+      text: steadyPowerLog(NOW - 3 * 3_600_000, 3600, 300),
+      fileName: 'morning.csv',
+      zone: 'UTC',
+    })
     ctx.start()
     const shown: string[] = []
     const reader = { current: french() }
@@ -170,7 +165,12 @@ describe('notifications', () => {
       notices: true,
     })
     contexts.push(ctx)
-    await dispatch(ctx, 'history:import', { format: 'nvidia-smi-csv', text: morningLog(), fileName: 'morning.csv', zone: 'UTC' })
+    await dispatch(ctx, 'history:import', {
+      format: 'nvidia-smi-csv',
+      text: steadyPowerLog(NOW - 3 * 3_600_000, 3600, 300),
+      fileName: 'morning.csv',
+      zone: 'UTC',
+    })
     const opened: string[] = []
     bindNotifications(
       ctx,
