@@ -48,19 +48,21 @@ export interface FleetDevice {
  * Prometheus' increase() does the same, then extrapolates to the window's edges; this does not.
  */
 export function counterIncrease(values: FleetSeries['values']): { increase: number; resets: number } {
-  let increase = 0
   let resets = 0
   for (let i = 1; i < values.length; i++) {
-    const before = values[i - 1]?.[1] ?? 0
-    const now = values[i]?.[1] ?? 0
-    if (!Number.isFinite(before) || !Number.isFinite(now)) continue
-    if (now >= before) increase += now - before
-    else {
-      resets++
-      increase += now
-    }
+    const [before, now] = [values[i - 1]?.[1] ?? 0, values[i]?.[1] ?? 0]
+    if (Number.isFinite(before) && Number.isFinite(now) && now < before) resets++
   }
-  return { increase, resets }
+  return { increase: counterRises(values).reduce((sum, rise) => sum + rise, 0), resets }
+}
+
+/** What a counter rose by at each point since the one before (0 at the first, or beside a value that is not a number). */
+function counterRises(values: FleetSeries['values']): number[] {
+  return values.map(([, now], i) => {
+    const before = values[i - 1]?.[1]
+    if (before === undefined || !Number.isFinite(before) || !Number.isFinite(now)) return 0
+    return now >= before ? now - before : now
+  })
 }
 
 /**
@@ -159,14 +161,9 @@ function seriesDevice(s: FleetSeries, stepS: number): FleetDevice {
 function energyByLocalHour(s: FleetSeries, stepS: number): number[] {
   const hours = Array.from({ length: 24 }, () => 0)
   const counter = s.family === 'wattprint' || s.family === 'dcgm-energy'
+  const rises = counter ? counterRises(s.values) : []
   s.values.forEach(([t, v], i) => {
-    if (!Number.isFinite(v)) return
-    const before = s.values[i - 1]?.[1]
-    const joules = counter
-      ? (i === 0 || before === undefined || !Number.isFinite(before) ? 0 : v >= before ? v - before : v) * JOULES_PER_UNIT[s.family]
-      : v >= 0
-        ? v * stepS
-        : 0
+    const joules = counter ? (rises[i] ?? 0) * JOULES_PER_UNIT[s.family] : Number.isFinite(v) && v >= 0 ? v * stepS : 0
     const hour = new Date(t * 1000).getHours()
     hours[hour] = (hours[hour] ?? 0) + joules
   })
