@@ -1,7 +1,6 @@
 import { Menu, Tray, nativeImage, nativeTheme } from 'electron'
 import { join } from 'node:path'
 import type { AppContext } from '../api/context.ts'
-import { endOfLocalDayMs, startOfLocalDayMs } from '../core/time.ts'
 import { trayMenu, trayTooltip, type Reader, type TrayAction, type TrayView } from './desktop-text.ts'
 import { trayIconName, trayLevel, type TrayLevel, type TrayVariant } from './tray-icon.ts'
 
@@ -67,8 +66,7 @@ export function createTray(context: AppContext, iconsDir: string, reader: () => 
     const nowMs = context.clock.nowMs()
     if (!force && today && nowMs - today.atMs >= 0 && nowMs - today.atMs < TODAY_EVERY_MS) return today.value
     context.recorder.current.flush()
-    const sinceMs = startOfLocalDayMs(nowMs)
-    const report = context.reports.report(sinceMs, endOfLocalDayMs(nowMs))
+    const report = context.reports.today(nowMs)
     const value = { energyJ: report.energyJ, co2eKg: report.footprint.co2eKg, cost: report.footprint.cost, samples: report.samples }
     today = { atMs: nowMs, value }
     return value

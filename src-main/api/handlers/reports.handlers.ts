@@ -1,6 +1,6 @@
 import { badInput } from '../../contract/errors.ts'
 import { countryGridFactor } from '../../core/grid-factors.ts'
-import { endOfLocalDayMs, isKnownZone, startOfLocalDayMs } from '../../core/time.ts'
+import { isKnownZone } from '../../core/time.ts'
 import type { Handlers } from '../handler.ts'
 
 export const reportHandlers = {
@@ -8,8 +8,7 @@ export const reportHandlers = {
   'summary:today': (ctx) => {
     const { store, demo } = ctx.shownStore()
     ;(demo ? ctx.demo.sampler : ctx.recorder.current)?.flush()
-    const sinceMs = startOfLocalDayMs(ctx.clock.nowMs())
-    return ctx.reports.report(sinceMs, endOfLocalDayMs(sinceMs), { store, demo })
+    return ctx.reports.today(ctx.clock.nowMs(), { store, demo })
   },
   'report:range': (ctx, request) => {
     if (request.countryIso3 !== undefined && countryGridFactor(request.countryIso3) === null)

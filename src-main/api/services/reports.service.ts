@@ -6,6 +6,7 @@ import type { IdleBaseline } from '../../contract/telemetry.ts'
 import { asFactor } from '../../core/data-pack.ts'
 import { rangeOf } from '../../core/footprint.ts'
 import { historyBuckets } from '../../core/history.ts'
+import { endOfLocalDayMs, startOfLocalDayMs } from '../../core/time.ts'
 import { measurementFactor, MEASUREMENT_IDS } from '../../core/measurement.ts'
 import { buildReport } from '../../core/report.ts'
 import type { SampleStore } from '../../store/sample-store.ts'
@@ -49,6 +50,11 @@ export class ReportService {
     // The demo's numbers are not this PC's: no idle baselines or app split for them.
     const extras = options.demo ? { idle: [], apps: [] } : { idle: this.idle(), apps: store.apps.totals(sinceMs, untilMs).byDevice }
     return buildReport(totals, sinceMs, untilMs, settings, options.demo ?? false, this.dataPacks.pack(), extras)
+  }
+
+  /** The local calendar day containing `nowMs`, from its midnight to the next (23 or 25 hours on the days clocks change). */
+  today(nowMs: number, options: ReportOptions = {}): Report {
+    return this.report(startOfLocalDayMs(nowMs), endOfLocalDayMs(nowMs), options)
   }
 
   /** Energy per device and app over a period, J (the app rollups; the metrics' per-app counters). */
