@@ -49,8 +49,13 @@ describe('wattprint serve --metrics', () => {
     const host = await serveWithMetrics(join(tempDir(), 'metrics.db'))
     const url = defined(host.metricsUrl, 'the metrics URL')
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/)
-    // Both GPUs read once: the stand-in starts in a moment.
-    await expect.poll(async () => named(parsePrometheusText((await scrape(url)).body).samples, 'wattprint_gpu_power_watts').length, { timeout: 15_000 }).toBe(2)
+    // Both GPUs read, and each has an interval integrated (a first reading alone has no energy yet): the stand-in starts in a moment.
+    const ready = async (): Promise<boolean> => {
+      const samples = parsePrometheusText((await scrape(url)).body).samples
+      const energy = named(samples, 'wattprint_energy_joules_total')
+      return named(samples, 'wattprint_gpu_power_watts').length === 2 && energy.length === 2 && energy.every((e) => e.value > 0)
+    }
+    await expect.poll(ready, { timeout: 15_000 }).toBe(true)
     const res = await scrape(url)
     expect(res.status).toBe(200)
     expect(res.type).toBe('text/plain; version=0.0.4; charset=utf-8')
